@@ -1,0 +1,1 @@
+"""Settings classes and the product's business data (see catalogue.py)."""

@@ -1,0 +1,92 @@
+"""Settings classes, chosen by ``WIZARD_ENV`` and completed from ``WIZARD_*`` environment variables.
+
+Nothing here reads the environment at import time: ``wizard.app.create_app`` picks a class, applies the
+prefixed environment and the caller's overrides, then calls :func:`validate_settings` once so a
+misconfigured instance stops at start-up with one message listing every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+
+class BaseConfig:
+    #: signs session cookies, CSRF tokens and emailed links; generated per instance in development
+    SECRET_KEY: str | None = None
+    #: AES-GCM key (urlsafe base64, 32 bytes) for personal answers at rest; generated in development
+    FIELD_ENCRYPTION_KEY: str | None = None
+    #: SQLAlchemy URL; SQLite in the instance folder when unset
+    DATABASE_URL: str | None = None
+    #: "local" (pyHanko seal + emailed one-time code) or "docusign"
+    SIGNING_PROVIDER = "local"
+    #: effective date used when a journey has no campaign (HR preview, demo)
+    DEFAULT_EFFECTIVE_DATE = date(2026, 5, 1)
+    #: days a draft may stay untouched before it expires; a reminder goes out REMINDER_DAYS before
+    DRAFT_INACTIVITY_DAYS = 60
+    DRAFT_REMINDER_DAYS = 7
+    DEADLINE_REMINDER_DAYS = 5
+    #: the demo mailbox page; never enabled in production
+    DEMO_MAILBOX = False
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 25
+    MAIL_SENDER = "Mutuelle Horizon Publique <ne-pas-repondre@horizon-publique.example>"
+    #: absolute base URL put in emails (links must work outside a request)
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 30 * 60
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime already bounds a token; an expiring token loses input
+    #: WTForms' own French catalogue (Meta.locales) rather than Flask-Babel, which this app does not use
+    WTF_I18N_ENABLED = False
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    TESTING = False
+    DEBUG = False
+
+
+class DevelopmentConfig(BaseConfig):
+    DEMO_MAILBOX = True
+
+
+class TestingConfig(BaseConfig):
+    TESTING = True
+    DEMO_MAILBOX = True
+    SECRET_KEY = "tests-only-secret-key"  # noqa: S105 - a fixed key keeps test runs reproducible
+    FIELD_ENCRYPTION_KEY = "dGVzdHMtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleSE="
+    RATELIMIT_ENABLED = True
+
+
+class ProductionConfig(BaseConfig):
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIG_CLASSES: Mapping[str, type[BaseConfig]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+REQUIRED_EVERYWHERE = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DATABASE_URL")
+REQUIRED_IN_PRODUCTION = ("PUBLIC_BASE_URL",)
+
+
+class SettingsError(RuntimeError):
+    """The configuration is incomplete or inconsistent; the message lists every problem."""
+
+
+def validate_settings(settings: Mapping[str, Any], *, production: bool) -> None:
+    """Refuse to start with missing or contradictory settings, naming all of them at once."""
+    required = REQUIRED_EVERYWHERE + (REQUIRED_IN_PRODUCTION if production else ())
+    problems = [f"{key} is not set" for key in required if not settings.get(key)]
+    if settings.get("SIGNING_PROVIDER") not in {"local", "docusign"}:
+        problems.append("SIGNING_PROVIDER must be 'local' or 'docusign'")
+    if production and settings.get("DEMO_MAILBOX"):
+        problems.append("DEMO_MAILBOX must stay off in production")
+    if problems:
+        raise SettingsError("Invalid configuration: " + "; ".join(problems))

@@ -1,0 +1,1 @@
+"""WTForms classes per step and the shared identifier validators."""

@@ -1,0 +1,1 @@
+"""Contract documents (ReportLab) and electronic-signature providers."""

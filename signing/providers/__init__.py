@@ -1,0 +1,1 @@
+"""Signature providers behind one contract (see base.py)."""

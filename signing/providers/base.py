@@ -1,0 +1,70 @@
+"""The contract every signature provider implements.
+
+The engine depends on this module only. A provider never decides on its own that a journey is signed:
+the engine asks ``status`` (or receives a verified webhook) and records completion exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+
+class SigningStatus(StrEnum):
+    PENDING = "pending"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class DocumentToSign:
+    #: stable kind, e.g. "bulletin", "mandate", "notice", "dispense", "designation"
+    kind: str
+    title: str
+    filename: str
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class Signer:
+    #: our user id, used as DocuSign's clientUserId for embedded signing
+    user_id: int
+    full_name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class SigningSession:
+    envelope_id: str
+    #: where to send the member's browser to sign
+    url: str
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    envelope_id: str
+    event: str
+    status: SigningStatus
+    raw: dict[str, object] = field(default_factory=dict)
+
+
+class ProviderError(Exception):
+    """The provider cannot be reached or refused the call; the member sees a calm message."""
+
+
+class WebhookRejected(Exception):
+    """A webhook whose signature is missing or wrong."""
+
+
+class SigningProvider(Protocol):
+    name: str
+
+    def start(self, documents: list[DocumentToSign], signer: Signer, return_url: str) -> SigningSession: ...
+
+    def status(self, envelope_id: str) -> SigningStatus: ...
+
+    def signed_document(self, envelope_id: str) -> bytes: ...
+
+    def verify_webhook(self, headers: dict[str, str], raw_body: bytes) -> WebhookEvent: ...

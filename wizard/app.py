@@ -1,0 +1,112 @@
+"""The application factory: one ``register_*`` per concern, nothing done at import time."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config.catalogue import default_catalogue
+from config.settings import CONFIG_CLASSES, validate_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build a configured application; ``overrides`` wins over classes and ``WIZARD_*`` variables."""
+    app = Flask(
+        "wizard",
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+        instance_path=str(Path(os.environ.get("WIZARD_INSTANCE_PATH", PROJECT_ROOT / "instance")).resolve()),
+    )
+    load_settings(app, overrides or {})
+    register_extensions(app)
+    register_flows(app)
+    register_blueprints(app)
+    register_templates(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def load_settings(app: Flask, overrides: Mapping[str, Any]) -> None:
+    env_name = str(overrides.get("ENV_NAME") or os.environ.get("WIZARD_ENV", "development"))
+    app.config.from_object(CONFIG_CLASSES[env_name])
+    app.config.from_prefixed_env("WIZARD")
+    app.config.update(overrides)
+    app.config["ENV_NAME"] = env_name
+    if env_name == "development":
+        _fill_development_defaults(app)
+    validate_settings(app.config, production=env_name == "production")
+
+
+def _fill_development_defaults(app: Flask) -> None:
+    """Per-instance secrets generated once and kept in the instance folder (never in the repository)."""
+    folder = Path(app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    secrets_file = folder / "development-secrets.json"
+    if not secrets_file.exists():
+        from wizard.crypto import generate_key  # noqa: PLC0415 - only development needs to generate keys
+
+        generated = {"SECRET_KEY": secrets.token_urlsafe(32), "FIELD_ENCRYPTION_KEY": generate_key()}
+        secrets_file.write_text(json.dumps(generated), encoding="utf-8")
+        secrets_file.chmod(0o600)
+    for key, value in json.loads(secrets_file.read_text(encoding="utf-8")).items():
+        app.config[key] = app.config.get(key) or value
+    app.config["DATABASE_URL"] = app.config.get("DATABASE_URL") or f"sqlite:///{folder / 'wizard.sqlite3'}"
+
+
+def register_extensions(app: Flask) -> None:
+    from wizard import crypto  # noqa: PLC0415 - keep imports of app parts inside the factory
+    from wizard.auth import init_login  # noqa: PLC0415
+    from wizard.db import init_db  # noqa: PLC0415
+    from wizard.extensions import csrf, limiter  # noqa: PLC0415
+    from wizard.security import register_security_headers  # noqa: PLC0415
+
+    crypto.set_default_cipher(crypto.FieldCipher(app.config["FIELD_ENCRYPTION_KEY"]))
+    init_db(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+    register_security_headers(app)
+
+
+def register_flows(app: Flask) -> None:
+    from flows import all_flows  # noqa: PLC0415
+    from wizard.registry import init_registry  # noqa: PLC0415
+
+    init_registry(app, all_flows())
+
+
+def register_blueprints(app: Flask) -> None:
+    from wizard.views import blueprints  # noqa: PLC0415
+
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
+
+
+def register_templates(app: Flask) -> None:
+    from forms.base import form_errors, french_date, short_date  # noqa: PLC0415
+    from wizard.pricing import format_euros  # noqa: PLC0415
+
+    app.jinja_env.filters.update(euros=format_euros, french_date=french_date, short_date=short_date)
+    app.jinja_env.globals.update(form_errors=form_errors)
+    app.context_processor(lambda: {"brand": default_catalogue().brand, "catalogue": default_catalogue()})
+
+
+def register_errors(app: Flask) -> None:
+    from wizard.views.errors import register_error_pages  # noqa: PLC0415
+
+    register_error_pages(app)
+
+
+def register_cli(app: Flask) -> None:
+    from wizard.cli import register_commands  # noqa: PLC0415
+
+    register_commands(app)

@@ -1,0 +1,87 @@
+"""Demo data for ``make run``: an HR user, a campaign and a demo agent — loaded idempotently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from config.catalogue import default_catalogue
+from wizard.models import Campaign, Invitation, Role, User
+from wizard.passwords import hash_password
+
+DEMO_PASSWORD = "Demo-Affiliation-2026"  # noqa: S105 - a published demo password, printed by `make run`
+HR_EMAIL = "rh@demo.horizon-publique.example"
+AGENT_EMAIL = "camille.martin@demo.education.example"
+
+
+@dataclass(frozen=True)
+class DemoData:
+    hr: User
+    agent: User
+    campaign: Campaign
+    invitation: Invitation
+
+
+def load_demo_data(session: Session) -> DemoData:
+    hr = _user(session, HR_EMAIL, "Sophie", "Bernard", Role.HR)
+    agent = _user(session, AGENT_EMAIL, "Camille", "Martin", Role.MEMBER)
+    campaign = session.scalar(select(Campaign).where(Campaign.name == "Campagne PSC 2026 — démonstration"))
+    if campaign is None:
+        campaign = Campaign(
+            name="Campagne PSC 2026 — démonstration",
+            employer="Rectorat de démonstration",
+            contract_name=default_catalogue().contract_name,
+            effective_date=date(2026, 5, 1),
+            deadline=date(2027, 6, 30),
+            offer_version=default_catalogue().version,
+            created_by_id=hr.id,
+        )
+        session.add(campaign)
+        session.flush()
+    invitation = _invitation(session, campaign, agent)
+    session.commit()
+    return DemoData(hr=hr, agent=agent, campaign=campaign, invitation=invitation)
+
+
+def _user(session: Session, email: str, first: str, last: str, role: Role) -> User:
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(
+            email=email, first_name=first, last_name=last, role=role,
+            password_hash=hash_password(DEMO_PASSWORD), activated=True,
+        )  # fmt: skip
+        session.add(user)
+        session.flush()
+    return user
+
+
+def _invitation(session: Session, campaign: Campaign, agent: User) -> Invitation:
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.campaign_id == campaign.id, Invitation.email == agent.email)
+    )
+    if invitation is None:
+        invitation = Invitation(
+            campaign=campaign, email=agent.email, last_name=agent.last_name, first_name=agent.first_name,
+            birth_date=date(1988, 3, 14), regime="general", postal_address="8 place de la République, 98714 Papeete",
+            phone="+689 40 12 34 56", user_id=agent.id,
+        )  # fmt: skip
+        session.add(invitation)
+        session.flush()
+    return invitation
+
+
+def prefill_from_invitation(invitation: Invitation) -> dict[str, object]:
+    """What HR told us about the agent, used to prefill journeys (they can correct it)."""
+    return {
+        "email": invitation.email,
+        "first_name": invitation.first_name,
+        "last_name": invitation.last_name,
+        "birth_date": invitation.birth_date,
+        "regime": invitation.regime,
+        "postal_address": invitation.postal_address,
+        "phone": invitation.phone,
+        "employer": invitation.campaign.employer,
+    }

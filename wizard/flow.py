@@ -1,0 +1,141 @@
+"""The declarative vocabulary journeys are written in.
+
+A journey is data: ``FLOW = Flow(id=..., steps=(FormStep(...), ReviewStep(...), TerminalStep(...)))`` plus
+small named predicates. ``wizard.compile`` turns a flow into a transitions machine definition and checks it;
+``wizard.engine`` is the only code that moves a journey along it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from config.catalogue import Catalogue
+    from forms.base import StepForm
+
+
+class Answers(Mapping[str, Mapping[str, Any]]):
+    """The cleaned data of every validly answered step, read-only (``answers["household"]["cover_partner"]``)."""
+
+    def __init__(self, by_step: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        self._by_step = dict(by_step or {})
+
+    def __getitem__(self, step_id: str) -> Mapping[str, Any]:
+        return self._by_step[step_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_step)
+
+    def __len__(self) -> int:
+        return len(self._by_step)
+
+    def value(self, step_id: str, field_name: str, default: Any = None) -> Any:
+        """One answer, or ``default`` when the step or the field was never validly answered."""
+        return self._by_step.get(step_id, {}).get(field_name, default)
+
+
+#: a named, pure function of the answers; its ``__name__`` shows in diagrams
+Predicate = Callable[[Answers], bool]
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What a step's form may know besides the submitted data (forms stay pure: no DB, no current_user)."""
+
+    catalogue: Catalogue
+    effective_date: date
+    answers: Answers
+    #: identity and contact data prefilled by HR, or by the journey this one came from
+    prefill: Mapping[str, Any] = field(default_factory=dict)
+    #: effective answers of the journeys this one came from, by flow id (subscription reads affiliation's)
+    sources: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    is_preview: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    #: snake_case noun, unique in the flow, used in URLs and stored answers
+    id: str
+    #: the page title and the stepper label
+    title: str
+    #: the step is entered only when this predicate holds (checked when leaving the previous step)
+    when: Predicate | None = None
+    #: a template overriding the generic step page, relative to ``templates/``
+    template: str | None = None
+    #: the stepper groups steps under this label when several pages form one visible stage
+    stage: str | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormStep(Step):
+    form: type[StepForm]
+    #: introduction shown above the form
+    lead: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewStep(Step):
+    """Lists every answer with a « Modifier » link; submitting re-validates every visited step."""
+
+    submit_label: str = "Je valide"
+    lead: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SigningStep(Step):
+    """Shows documents and runs the signing ceremony; left by ``signature_completed``."""
+
+    documents: tuple[str, ...] = ()
+    submit_label: str = "J'accepte les conditions et je signe"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TerminalStep(Step):
+    #: a flow to open for the same person once this one ends here (e.g. affiliation → subscription)
+    then: str | None = None
+    message: str = ""
+
+    @property
+    def is_terminal(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Flow:
+    id: str
+    version: int
+    title: str
+    steps: tuple[Step, ...]
+    #: short text for the dashboard and the HR pages
+    description: str = ""
+    help_template: str | None = None
+    #: members may start it themselves (affiliation, dispense); others are opened by another journey
+    member_can_start: bool = False
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def index(self, step_id: str) -> int:
+        return next(i for i, s in enumerate(self.steps) if s.id == step_id)
+
+    @property
+    def first_step(self) -> Step:
+        return self.steps[0]
+
+
+def entered_steps(flow: Flow, answers: Answers) -> list[Step]:
+    """The steps a person with these answers goes through, in order, up to the first terminal."""
+    result: list[Step] = []
+    for step in flow.steps:
+        if step.when is None or step.when(answers):
+            result.append(step)
+            if step.is_terminal:
+                break
+    return result

@@ -1,0 +1,19 @@
+"""Typed SQLAlchemy models; importing this package registers every table on ``Base.metadata``."""
+
+from wizard.models.base import Base, utcnow
+from wizard.models.campaigns import Campaign, Invitation
+from wizard.models.journeys import Journey, JourneyEvent, JourneyStatus, StepAnswer
+from wizard.models.users import Role, User
+
+__all__ = [
+    "Base",
+    "Campaign",
+    "Invitation",
+    "Journey",
+    "JourneyEvent",
+    "JourneyStatus",
+    "Role",
+    "StepAnswer",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,130 @@
+"""Read side of a journey: its answers, the context its forms see, the stepper and the review rows.
+
+Nothing here changes a journey (that is ``wizard.engine``'s job); everything is computed from the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from werkzeug.datastructures import MultiDict
+
+from config.catalogue import default_catalogue
+from forms.base import StepForm
+from wizard.flow import Answers, Flow, FormStep, Step, StepContext, entered_steps
+from wizard.models import Journey
+from wizard.registry import registry
+
+
+def flow_of(journey: Journey) -> Flow:
+    return registry().get(journey.flow_id, journey.flow_version)
+
+
+def all_answers(journey: Journey) -> Answers:
+    """Valid answers of every step ever answered (predicates only look at earlier steps)."""
+    return Answers({a.step_id: a.data for a in journey.answers if a.data is not None})
+
+
+def effective_answers(journey: Journey, flow: Flow | None = None) -> Answers:
+    """Answers of the steps the person actually goes through: a branch left behind no longer counts."""
+    flow = flow or flow_of(journey)
+    answers = all_answers(journey)
+    on_path = {s.id for s in entered_steps(flow, answers)}
+    return Answers({k: v for k, v in answers.items() if k in on_path})
+
+
+def effective_date(journey: Journey) -> date:
+    if journey.campaign is not None:
+        return journey.campaign.effective_date
+    default: date = current_app.config["DEFAULT_EFFECTIVE_DATE"]
+    return default
+
+
+def step_context(journey: Journey, answers: Answers | None = None) -> StepContext:
+    stored = journey.context or {}
+    return StepContext(
+        catalogue=default_catalogue(),
+        effective_date=effective_date(journey),
+        answers=answers if answers is not None else all_answers(journey),
+        prefill=stored.get("prefill", {}),
+        sources=stored.get("sources", {}),
+        is_preview=journey.is_preview,
+    )
+
+
+def build_form(
+    step: FormStep, context: StepContext, raw: Mapping[str, list[str]] | None = None
+) -> StepForm:
+    """The step's form from submitted or stored raw input, or prefilled when nothing was typed yet."""
+    if raw is None:
+        return step.form(context=context, data=step.form.initial_data(context))
+    return step.form(MultiDict([(k, v) for k, values in raw.items() for v in values]), context=context)
+
+
+def stored_form(journey: Journey, step: FormStep, context: StepContext) -> StepForm:
+    answer = journey.answer_for(step.id)
+    return build_form(step, context, answer.raw if answer else None)
+
+
+def visited_steps(journey: Journey, flow: Flow) -> list[Step]:
+    """Steps reached so far that are still on the person's path, in flow order."""
+    on_path = {s.id for s in entered_steps(flow, all_answers(journey))}
+    return [s for s in flow.steps if s.id in journey.path and s.id in on_path]
+
+
+def previous_step_id(journey: Journey, flow: Flow, step_id: str) -> str | None:
+    ids = [s.id for s in visited_steps(journey, flow)]
+    if step_id not in ids:
+        return None
+    index = ids.index(step_id)
+    return ids[index - 1] if index > 0 else None
+
+
+@dataclass(frozen=True)
+class StepperItem:
+    label: str
+    status: str  # "done" | "current" | "todo"
+    step_id: str | None  # link target for a done stage
+
+
+def stepper(journey: Journey, flow: Flow, current_id: str) -> list[StepperItem]:
+    """Stages (a stage may span several pages) with done / current / remaining status."""
+    steps = [s for s in entered_steps(flow, all_answers(journey)) if not s.is_terminal]
+    current_index = next((i for i, s in enumerate(steps) if s.id == current_id), len(steps))
+    items: list[StepperItem] = []
+    for index, step in enumerate(steps):
+        label = step.stage or step.title
+        status = "done" if index < current_index else "current" if index == current_index else "todo"
+        if items and items[-1].label == label:
+            merged = "current" if "current" in (items[-1].status, status) else items[-1].status
+            items[-1] = StepperItem(label, merged if status != "todo" else items[-1].status, items[-1].step_id)
+            continue
+        items.append(StepperItem(label, status, step.id if status == "done" else None))
+    return items
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    step_id: str
+    title: str
+    rows: list[tuple[str, str]]
+
+
+def review_sections(journey: Journey, flow: Flow, until: str) -> list[ReviewSection]:
+    context = step_context(journey)
+    sections: list[ReviewSection] = []
+    for step in visited_steps(journey, flow):
+        if step.id == until:
+            break
+        if isinstance(step, FormStep):
+            rows = stored_form(journey, step, context).summary()
+            sections.append(ReviewSection(step.id, step.title, rows))
+    return sections
+
+
+def jsonable_context(prefill: Mapping[str, Any], sources: Mapping[str, Any]) -> dict[str, Any]:
+    return {"prefill": dict(prefill), "sources": dict(sources)}
