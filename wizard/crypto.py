@@ -101,9 +101,7 @@ def set_default_cipher(cipher: FieldCipher | None) -> None:
 def default_cipher() -> FieldCipher:
     """The installed cipher; failing means the app factory did not run, never a silent plaintext write."""
     if _default_cipher is None:
-        raise RuntimeError(
-            "no field cipher installed: create_app() must call wizard.crypto.set_default_cipher()"
-        )
+        raise RuntimeError("no field cipher installed: create_app() must call wizard.crypto.set_default_cipher()")
     return _default_cipher
 
 

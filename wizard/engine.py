@@ -287,5 +287,32 @@ def _record(session: Session, journey: Journey, trigger: str, before: str | None
     )
 
 
+# --- signing ---------------------------------------------------------------------------------------------
+
+
+def record_signature_completed(session: Session, journey: Journey, step_id: str, actor: Actor) -> bool:
+    """Leave a signing step once the provider confirmed completion; exactly once (False if already done).
+
+    The caller has verified completion with the provider (status call or verified webhook): a return URL's
+    ``event`` passes through the browser and is never enough. Commits.
+    """
+    if journey.status != JourneyStatus.IN_PROGRESS or journey.state != step_id:
+        return False
+    try:
+        _move(session, journey, "signature_completed", actor)
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        return False
+    return True
+
+
+def record_signature_declined(session: Session, journey: Journey, step_id: str, actor: Actor) -> None:
+    """Audit a declined, cancelled or expired ceremony; the person stays on the signing step to retry."""
+    if journey.status == JourneyStatus.IN_PROGRESS and journey.state == step_id:
+        _move(session, journey, "signature_declined", actor)
+        session.commit()
+
+
 def effective(journey: Journey) -> Answers:
     return steps.effective_answers(journey)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from config.catalogue import Catalogue
     from forms.base import StepForm
+    from signing.providers.base import DocumentToSign
 
 
 class Answers(Mapping[str, Mapping[str, Any]]):
@@ -88,12 +89,38 @@ class ReviewStep(Step):
     lead: str = ""
 
 
+@dataclass(frozen=True)
+class DocumentContext:
+    """Everything a document builder may read: plain values, no database, no request."""
+
+    journey_public_id: str
+    #: effective answers of this journey, and of the journeys it came from (by flow id)
+    answers: Answers
+    sources: Mapping[str, Mapping[str, Mapping[str, Any]]]
+    prefill: Mapping[str, Any]
+    catalogue: Catalogue
+    effective_date: date
+    owner_name: str
+    owner_email: str
+    #: the day the documents are produced (« Fait le … »)
+    today: date
+    #: HR preview: every page carries a SPECIMEN watermark
+    specimen: bool = False
+
+
+#: a pure function producing the PDFs a signing step asks the member to sign
+DocumentBuilder = Callable[[DocumentContext], "list[DocumentToSign]"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class SigningStep(Step):
-    """Shows documents and runs the signing ceremony; left by ``signature_completed``."""
+    """Shows the documents and runs the signing ceremony; left by ``signature_completed`` only."""
 
-    documents: tuple[str, ...] = ()
+    documents: DocumentBuilder
+    #: the exact consent text shown next to the unticked box (stored in the evidence with its version)
+    consent_text: str = "Je certifie l'exactitude de la présente déclaration."
     submit_label: str = "J'accepte les conditions et je signe"
+    lead: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from wizard import engine, steps
 from wizard.db import db_session
-from wizard.flow import Flow, FormStep, ReviewStep, Step, TerminalStep
+from wizard.flow import Flow, FormStep, ReviewStep, SigningStep, Step, TerminalStep
 from wizard.models import Journey, JourneyStatus
 from wizard.registry import registry
 from wizard.views.common import current_actor, me
@@ -111,6 +111,8 @@ def _template_for(step: Step) -> str:
         return "review.html"
     if isinstance(step, TerminalStep):
         return "terminal.html"
+    if isinstance(step, SigningStep):
+        return "signing_step.html"
     return "step.html"
 
 
