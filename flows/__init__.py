@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from wizard.flow import Flow
+
+#: every flow module; a module may also define ``PREVIOUS_VERSIONS`` for journeys started on older versions
+FLOW_MODULES = (
+    "flows.affiliation",
+)
 
 
 def all_flows() -> tuple[Flow, ...]:
     """Every flow (and every older version still in use) the application registers at start-up."""
-    from flows import affiliation  # noqa: PLC0415 - imported on demand: flows import forms, forms import wizard
-
-    return (affiliation.FLOW,)
+    flows: list[Flow] = []
+    for name in FLOW_MODULES:
+        module = import_module(name)
+        flows += [module.FLOW, *getattr(module, "PREVIOUS_VERSIONS", ())]
+    return tuple(flows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import click
 from flask import Flask, current_app
 
@@ -9,8 +11,14 @@ from wizard.db import db_engine, db_session
 
 
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(db_group)
-    app.cli.add_command(demo_group)
+    for group in (db_group, demo_group):
+        app.cli.add_command(group)
+    for name in COMMAND_MODULES:
+        app.cli.add_command(import_module(name).cli_group)
+
+
+#: feature modules exposing a click group named ``cli_group`` (outbox, reminders, sepa…)
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 @click.group("db", help="Database schema (Alembic).")
