@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make run — set up, migrate the SQLite database, load demo data and serve on http://127.0.0.1:5000
+## make run DOCUSIGN_FAKE=1 — the same, signing through DocuSign simulated by a local fake (docs/DOCUSIGN.md)
+export DOCUSIGN_FAKE
 run: install
 	$(VENV)/bin/flask --app wizard demo serve
 

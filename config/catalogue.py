@@ -20,6 +20,11 @@ class Creditor:
     name: str
     address: str
     ics: str
+    #: the account collections are credited to (pain.008 ``CdtrAcct`` / ``CdtrAgt``)
+    iban: str = ""
+    bic: str = ""
+    #: fixed per ICS: with the contract id it makes each mandate's RUM unique (forms.identifiers.generate_rum)
+    rum_prefix: str = "MDT"
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class Catalogue:
     dispense_reasons: tuple[DispenseReason, ...]
     standard_clause: str
     heirs_fallback: str
+    #: when someone joins after the campaign's effective date: "first_of_next_month" or "next_day"
+    late_joiner_rule: str = "first_of_next_month"
 
     def regime(self, code: str) -> Regime | None:
         return next((r for r in self.regimes if r.code == code), None)
@@ -121,6 +128,7 @@ def _build(raw: dict[str, Any]) -> Catalogue:
         dispense_reasons=tuple(DispenseReason(**r) for r in raw["dispense_reasons"]),
         standard_clause=raw["standard_clause"],
         heirs_fallback=raw["heirs_fallback"],
+        late_joiner_rule=raw["contract"].get("late_joiner_rule", "first_of_next_month"),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 
@@ -21,12 +22,28 @@ class BaseConfig:
     DATABASE_URL: str | None = None
     #: "local" (pyHanko seal + emailed one-time code) or "docusign"
     SIGNING_PROVIDER = "local"
+    #: DocuSign (SIGNING_PROVIDER=docusign; variables WIZARD_DOCUSIGN_*), see docs/DOCUSIGN.md
+    DOCUSIGN_INTEGRATION_KEY: str | None = None
+    DOCUSIGN_USER_ID: str | None = None
+    DOCUSIGN_PRIVATE_KEY_PATH: str | None = None
+    #: None: the impersonated user's default account (from /oauth/userinfo)
+    DOCUSIGN_ACCOUNT_ID: str | None = None
+    #: a bare host name, never a URL: account-d.docusign.com (sandbox) or account.docusign.com
+    DOCUSIGN_OAUTH_HOST = "account-d.docusign.com"
+    #: Connect HMAC secrets, comma-separated (two during a rotation)
+    DOCUSIGN_HMAC_KEYS: str | None = None
+    #: seconds to connect and to read each answer: bounds how long a member waits on a silent DocuSign
+    DOCUSIGN_TIMEOUT = 10
+    #: only for the loopback fake (tests, `make run DOCUSIGN_FAKE=1`): the CA to trust instead of certifi
+    DOCUSIGN_CA_BUNDLE: str | None = None
     #: effective date used when a journey has no campaign (HR preview, demo)
     DEFAULT_EFFECTIVE_DATE = date(2026, 5, 1)
     #: days a draft may stay untouched before it expires; a reminder goes out REMINDER_DAYS before
     DRAFT_INACTIVITY_DAYS = 60
     DRAFT_REMINDER_DAYS = 7
     DEADLINE_REMINDER_DAYS = 5
+    #: minutes a re-authentication (password or emailed code) opens the beneficiary designation pages
+    REAUTH_MINUTES = 5
     #: the demo mailbox page; never enabled in production
     DEMO_MAILBOX = False
     SMTP_HOST: str | None = None
@@ -74,6 +91,13 @@ CONFIG_CLASSES: Mapping[str, type[BaseConfig]] = {
 
 REQUIRED_EVERYWHERE = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DATABASE_URL")
 REQUIRED_IN_PRODUCTION = ("PUBLIC_BASE_URL",)
+REQUIRED_FOR_DOCUSIGN = (
+    "DOCUSIGN_INTEGRATION_KEY",
+    "DOCUSIGN_USER_ID",
+    "DOCUSIGN_PRIVATE_KEY_PATH",
+    "DOCUSIGN_OAUTH_HOST",
+    "DOCUSIGN_HMAC_KEYS",
+)
 
 
 class SettingsError(RuntimeError):
@@ -86,7 +110,27 @@ def validate_settings(settings: Mapping[str, Any], *, production: bool) -> None:
     problems = [f"{key} is not set" for key in required if not settings.get(key)]
     if settings.get("SIGNING_PROVIDER") not in {"local", "docusign"}:
         problems.append("SIGNING_PROVIDER must be 'local' or 'docusign'")
+    if settings.get("SIGNING_PROVIDER") == "docusign":
+        problems += docusign_problems(settings)
     if production and settings.get("DEMO_MAILBOX"):
         problems.append("DEMO_MAILBOX must stay off in production")
     if problems:
         raise SettingsError("Invalid configuration: " + "; ".join(problems))
+
+
+def docusign_problems(settings: Mapping[str, Any]) -> list[str]:
+    """What stops the DocuSign provider from working, checked at start-up rather than at the first member."""
+    missing = [key for key in REQUIRED_FOR_DOCUSIGN if not settings.get(key)]
+    problems = [f"SIGNING_PROVIDER=docusign needs {', '.join(missing)}"] if missing else []
+    if "/" in str(settings.get("DOCUSIGN_OAUTH_HOST") or ""):
+        problems.append("DOCUSIGN_OAUTH_HOST is a bare host name (account-d.docusign.com), not a URL")
+    key_path = settings.get("DOCUSIGN_PRIVATE_KEY_PATH")
+    if key_path and not Path(str(key_path)).is_file():
+        problems.append(f"DOCUSIGN_PRIVATE_KEY_PATH {key_path} is not a readable file")
+    try:
+        timeout_ok = float(settings.get("DOCUSIGN_TIMEOUT") or 0) > 0
+    except (TypeError, ValueError):
+        timeout_ok = False
+    if not timeout_ok:
+        problems.append("DOCUSIGN_TIMEOUT must be a positive number of seconds")
+    return problems

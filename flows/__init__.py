@@ -9,6 +9,9 @@ from wizard.flow import Flow
 #: every flow module; a module may also define ``PREVIOUS_VERSIONS`` for journeys started on older versions
 FLOW_MODULES = (
     "flows.affiliation",
+    "flows.subscription",
+    "flows.dispense",
+    "flows.designation",
 )
 
 

@@ -78,6 +78,7 @@ FLOW = Flow(
             id="done",
             title="Affiliation validée",
             message="Votre affiliation est enregistrée. Il vous reste à compléter et signer votre adhésion.",
+            then="subscription",
         ),
     ),
 )

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
+from werkzeug.serving import run_simple
 
 from wizard.db import db_engine, db_session
+
+if TYPE_CHECKING:
+    from wizard.demo import DemoData
+    from wizard.models import Invitation
 
 
 def register_commands(app: Flask) -> None:
@@ -18,7 +24,7 @@ def register_commands(app: Flask) -> None:
 
 
 #: feature modules exposing a click group named ``cli_group`` (outbox, reminders, sepa…)
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("wizard.preview", "wizard.sepa", "wizard.outbox", "wizard.reminders")
 
 
 @click.group("db", help="Database schema (Alembic).")
@@ -52,25 +58,38 @@ def demo_load() -> None:
 @click.option("--port", default=5000, type=int)
 def demo_serve(host: str, port: int) -> None:
     from wizard.demo import DEMO_PASSWORD, load_demo_data  # noqa: PLC0415
+    from wizard.docusign_integration import demo_fake_docusign  # noqa: PLC0415
     from wizard.migrate import upgrade_database  # noqa: PLC0415
 
     upgrade_database(db_engine())
     data = load_demo_data(db_session())
     base = f"http://{host}:{port}"
-    click.echo(demo_banner(base, data.agent.email, data.hr.email, DEMO_PASSWORD))
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    click.echo(demo_banner(base, data, DEMO_PASSWORD))
+    fake_docusign = demo_fake_docusign(current_app, port)  # `make run DOCUSIGN_FAKE=1` only
+    if fake_docusign:
+        click.echo(fake_docusign)
+    # Flask refuses app.run() inside its own CLI; the development server is werkzeug's, used directly
+    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
 
 
-def demo_banner(base: str, agent_email: str, hr_email: str, password: str) -> str:
+def demo_banner(base: str, data: DemoData, password: str) -> str:
+    """Where to click: both agents' emailed links (one with an account, one without), HR, the demo inbox."""
+    from wizard.tokens import invitation_token, public_url  # noqa: PLC0415 - needs the app's SECRET_KEY
+
+    def link(invitation: Invitation) -> str:
+        return public_url("invitations.landing", base=base, token=invitation_token(invitation))
+
     return "\n".join(
         (
             "",
             "=" * 72,
             "  Démonstration prête",
             f"  Ouvrez : {base}/connexion",
-            f"  Agent  : {agent_email}  /  {password}",
-            f"  RH     : {hr_email}  /  {password}",
-            f"  Parcours d'affiliation : {base}/demarches/affiliation",
+            f"  Agent avec compte : {data.agent.email}  /  {password}",
+            f"    son lien d'invitation : {link(data.invitation)}",
+            f"  Nouvel agent, sans compte (« Créer votre identifiant ») : {data.new_agent_invitation.email}",
+            f"    son lien d'invitation : {link(data.new_agent_invitation)}",
+            f"  RH     : {data.hr.email}  /  {password}  ->  {base}/rh",
             f"  Boîte de réception de démonstration : {base}/boite-de-reception",
             "=" * 72,
             "",

@@ -1,4 +1,7 @@
-"""Demo data for ``make run``: an HR user, a campaign and a demo agent — loaded idempotently."""
+"""Demo data for ``make run``: an HR user, a campaign, an agent with an account and a new agent without one.
+
+Loaded idempotently: running it again finds the same rows (and queues no second invitation email).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.catalogue import default_catalogue
+from wizard.invitations import prefill_from_invitation, send_invitation
 from wizard.models import Campaign, Invitation, Role, User
 from wizard.passwords import hash_password
 
 DEMO_PASSWORD = "Demo-Affiliation-2026"  # noqa: S105 - a published demo password, printed by `make run`
 HR_EMAIL = "rh@demo.horizon-publique.example"
 AGENT_EMAIL = "camille.martin@demo.education.example"
+#: invited but without an account: their emailed link goes through « Créer votre identifiant »
+NEW_AGENT_EMAIL = "nouvel.agent@demo.education.example"
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,7 @@ class DemoData:
     agent: User
     campaign: Campaign
     invitation: Invitation
+    new_agent_invitation: Invitation
 
 
 def load_demo_data(session: Session) -> DemoData:
@@ -41,9 +48,10 @@ def load_demo_data(session: Session) -> DemoData:
         )
         session.add(campaign)
         session.flush()
-    invitation = _invitation(session, campaign, agent)
+    invitation = _invitation(session, campaign, agent.email, ("Camille", "Martin"), agent)
+    newcomer = _invitation(session, campaign, NEW_AGENT_EMAIL, ("Dominique", "Nouvel"), None)
     session.commit()
-    return DemoData(hr=hr, agent=agent, campaign=campaign, invitation=invitation)
+    return DemoData(hr=hr, agent=agent, campaign=campaign, invitation=invitation, new_agent_invitation=newcomer)
 
 
 def _user(session: Session, email: str, first: str, last: str, role: Role) -> User:
@@ -58,30 +66,22 @@ def _user(session: Session, email: str, first: str, last: str, role: Role) -> Us
     return user
 
 
-def _invitation(session: Session, campaign: Campaign, agent: User) -> Invitation:
+def _invitation(
+    session: Session, campaign: Campaign, email: str, names: tuple[str, str], agent: User | None
+) -> Invitation:
     invitation = session.scalar(
-        select(Invitation).where(Invitation.campaign_id == campaign.id, Invitation.email == agent.email)
+        select(Invitation).where(Invitation.campaign_id == campaign.id, Invitation.email == email)
     )
     if invitation is None:
         invitation = Invitation(
-            campaign=campaign, email=agent.email, last_name=agent.last_name, first_name=agent.first_name,
+            campaign=campaign, email=email, first_name=names[0], last_name=names[1],
             birth_date=date(1988, 3, 14), regime="general", postal_address="8 place de la République, 98714 Papeete",
-            phone="+689 40 12 34 56", user_id=agent.id,
+            phone="+689 40 12 34 56", user_id=agent.id if agent else None,
         )  # fmt: skip
         session.add(invitation)
         session.flush()
+        send_invitation(session, invitation)
     return invitation
 
 
-def prefill_from_invitation(invitation: Invitation) -> dict[str, object]:
-    """What HR told us about the agent, used to prefill journeys (they can correct it)."""
-    return {
-        "email": invitation.email,
-        "first_name": invitation.first_name,
-        "last_name": invitation.last_name,
-        "birth_date": invitation.birth_date,
-        "regime": invitation.regime,
-        "postal_address": invitation.postal_address,
-        "phone": invitation.phone,
-        "employer": invitation.campaign.employer,
-    }
+__all__ = ["DEMO_PASSWORD", "DemoData", "load_demo_data", "prefill_from_invitation"]

@@ -316,3 +316,40 @@ def record_signature_declined(session: Session, journey: Journey, step_id: str, 
 
 def effective(journey: Journey) -> Answers:
     return steps.effective_answers(journey)
+
+
+# --- cancelling ------------------------------------------------------------------------------------------
+
+
+def cancel_journey(session: Session, journey: Journey, actor: Actor, reason: str) -> None:
+    """Close a journey for good (status CANCELLED) and say why in the audit trail (caller commits).
+
+    ``reason`` is a short snake_case event name (e.g. ``"closed_by_dispense"``, ``"dispense_renounced"``);
+    it becomes the audit row's trigger as ``cancel:<reason>``. The answers are kept: they are evidence.
+    """
+    if journey.status == JourneyStatus.CANCELLED:
+        return
+    journey.status = JourneyStatus.CANCELLED
+    journey.updated_at = utcnow()
+    _record(session, journey, f"cancel:{reason}"[:64], journey.state, journey.state, actor)
+
+
+# --- draft lifecycle -------------------------------------------------------------------------------------
+
+
+def expire_journey(session: Session, journey: Journey, actor: Actor) -> bool:
+    """Close a draft left untouched too long (``flask reminders run``); False if it is no longer in progress.
+
+    The answers stay (HR follow-up, the person's data rights); following the emailed link again starts anew.
+    Commits.
+    """
+    if journey.status != JourneyStatus.IN_PROGRESS:
+        return False
+    try:
+        journey.status = JourneyStatus.EXPIRED
+        _record(session, journey, "expire", journey.state, journey.state, actor)
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        return False
+    return True

@@ -13,9 +13,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from config.catalogue import Catalogue
     from forms.base import StepForm
     from signing.providers.base import DocumentToSign
+    from wizard.models import Journey
 
 
 class Answers(Mapping[str, Mapping[str, Any]]):
@@ -106,6 +109,8 @@ class DocumentContext:
     today: date
     #: HR preview: every page carries a SPECIMEN watermark
     specimen: bool = False
+    #: the journey's primary key: never reused, so a mandate reference (RUM) built from it is unique
+    journey_id: int | None = None
 
 
 #: a pure function producing the PDFs a signing step asks the member to sign
@@ -121,6 +126,9 @@ class SigningStep(Step):
     consent_text: str = "Je certifie l'exactitude de la présente déclaration."
     submit_label: str = "J'accepte les conditions et je signe"
     lead: str = ""
+    #: run by ``wizard.signing`` in the completion transaction, once, just before the journey leaves this
+    #: step (the signed Document rows are in the session); never run for HR previews
+    on_complete: Callable[[Session, Journey], None] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

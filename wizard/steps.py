@@ -24,17 +24,43 @@ def flow_of(journey: Journey) -> Flow:
     return registry().get(journey.flow_id, journey.flow_version)
 
 
+#: separates the flow id from the step id in the keys of the sources' answers
+SOURCE_SEPARATOR = ":"
+
+
+def source_key(flow_id: str, step_id: str) -> str:
+    """Key of an answer of the journey this one came from (``"affiliation:household"``).
+
+    Step ids are snake_case identifiers, so a key with ``:`` can never collide with one of this journey's.
+    """
+    return f"{flow_id}{SOURCE_SEPARATOR}{step_id}"
+
+
+def _source_answers(journey: Journey) -> dict[str, Mapping[str, Any]]:
+    """The effective answers of the journeys this one came from, read-only, keyed by :func:`source_key`.
+
+    Predicates only receive :class:`Answers`; the subscription branches on what the affiliation decided
+    (partner or children covered), so those facts are exposed here rather than copied into a fake step.
+    """
+    sources: Mapping[str, Mapping[str, Mapping[str, Any]]] = (journey.context or {}).get("sources", {})
+    return {source_key(f, s): data for f, by_step in sources.items() for s, data in by_step.items()}
+
+
 def all_answers(journey: Journey) -> Answers:
-    """Valid answers of every step ever answered (predicates only look at earlier steps)."""
-    return Answers({a.step_id: a.data for a in journey.answers if a.data is not None})
+    """Valid answers of every step ever answered (predicates only look at earlier steps), plus the sources'."""
+    own = {a.step_id: a.data for a in journey.answers if a.data is not None}
+    return Answers({**_source_answers(journey), **own})
 
 
 def effective_answers(journey: Journey, flow: Flow | None = None) -> Answers:
-    """Answers of the steps the person actually goes through: a branch left behind no longer counts."""
+    """Answers of the steps the person actually goes through: a branch left behind no longer counts.
+
+    The sources' answers stay, so a predicate gives the same result on effective answers as on all answers.
+    """
     flow = flow or flow_of(journey)
     answers = all_answers(journey)
     on_path = {s.id for s in entered_steps(flow, answers)}
-    return Answers({k: v for k, v in answers.items() if k in on_path})
+    return Answers({k: v for k, v in answers.items() if k in on_path or SOURCE_SEPARATOR in k})
 
 
 def effective_date(journey: Journey) -> date:

@@ -25,6 +25,8 @@ class DocumentToSign:
     title: str
     filename: str
     pdf: bytes
+    #: facts the evidence records next to the document: "template_version", and "rum" / "ics" for a mandate
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ Surface (see docs/design SIGNING.md, "Testing DocuSign without DocuSign")::
 
     POST /oauth/token                                   JWT bearer grant, RS256 assertion checked
     GET  /oauth/userinfo                                accounts[] with base_uri = https://127.0.0.1:PORT/<shard>
-    POST /<shard>/restapi/v2.1/accounts/<a>/envelopes   201; every PDF must contain both anchors
+    POST /<shard>/restapi/v2.1/accounts/<a>/envelopes   201; both anchors must be found in the PDFs
     POST …/envelopes/<id>/views/recipient               201 {"url"} single use; 400 UNKNOWN_ENVELOPE_RECIPIENT
     GET  …/envelopes/<id>                               status and dates
     GET  …/envelopes/<id>/documents/combined            the "signed" PDF (see :meth:`FakeDocuSign.signed_pdf`)
@@ -731,19 +731,21 @@ def _envelope_problem(definition: dict[str, Any]) -> tuple[str, str] | None:  # 
     ids = [str(d.get("documentId", "")) for d in documents if isinstance(d, dict)]
     if ids != [str(n) for n in range(1, len(documents) + 1)]:
         return "INVALID_DOCUMENT_ID", "documentId must be 1..n"
+    texts = []
     for document in documents:
         if not document.get("name"):
             return "INVALID_REQUEST_PARAMETER", "Each document needs a name."
         try:
-            text = _pdf_text(base64.b64decode(document.get("documentBase64", ""), validate=True))
+            texts.append(_pdf_text(base64.b64decode(document.get("documentBase64", ""), validate=True)))
         except Exception:  # anything unreadable is a bad document for DocuSign
             return "PDF_VALIDATION_FAILED", f"Document {document['documentId']} is not a valid PDF."
-        for anchor in (SIGNATURE_ANCHOR, DATE_ANCHOR):
-            if anchor not in text:
-                return "ANCHOR_TAB_STRING_NOT_FOUND", (
-                    f"The specified Anchor Tab string {anchor} was not found "
-                    f"in document {document['documentId']}."
-                )
+    # Like DocuSign, every document of the envelope is searched: an information document (the notice)
+    # needs no anchor, but each anchor must be found somewhere.
+    for anchor in (SIGNATURE_ANCHOR, DATE_ANCHOR):
+        if not any(anchor in text for text in texts):
+            return "ANCHOR_TAB_STRING_NOT_FOUND", (
+                f"The specified Anchor Tab string {anchor} was not found in the envelope's documents."
+            )
     if not definition.get("emailSubject"):
         return (
             "ENVELOPE_IS_INCOMPLETE",

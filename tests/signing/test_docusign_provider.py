@@ -314,10 +314,17 @@ def test_one_envelope_with_every_document_and_anchored_tabs(
     assert envelope.status == "sent"
 
 
-def test_document_without_anchors_is_refused(provider: DocuSignProvider, fake_docusign: FakeDocuSign) -> None:
+def test_documents_without_any_anchor_are_refused(provider: DocuSignProvider, fake_docusign: FakeDocuSign) -> None:
+    notice = DocumentToSign("notice", "Notice d'information", "notice.pdf", make_pdf("Notice", anchors=False))
     with pytest.raises(ProviderError, match="ANCHOR_TAB_STRING_NOT_FOUND"):
-        provider.start(documents(anchors_in_last=False), SIGNER, RETURN_URL)
+        provider.start([notice], SIGNER, RETURN_URL)
     assert fake_docusign.envelopes == {}
+
+
+def test_an_information_document_needs_no_anchor(provider: DocuSignProvider, fake_docusign: FakeDocuSign) -> None:
+    """DocuSign searches every document of the envelope; the notice is signed as part of it, without tabs."""
+    session = provider.start(documents(anchors_in_last=False), SIGNER, RETURN_URL)
+    assert list(fake_docusign.envelopes) == [session.envelope_id]
 
 
 def test_no_document_is_a_programming_error(provider: DocuSignProvider) -> None:

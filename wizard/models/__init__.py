@@ -2,12 +2,18 @@
 
 from wizard.models.base import Base, utcnow
 from wizard.models.campaigns import Campaign, Invitation
+from wizard.models.designations import BeneficiaryDesignation, ReauthCode
 from wizard.models.documents import Document, OutboxMessage, OutboxStatus, SignatureRequest, SignatureStatus
+from wizard.models.hr_indexes import HR_INDEXES
 from wizard.models.journeys import Journey, JourneyEvent, JourneyStatus, StepAnswer
+from wizard.models.signing import SigningCode
+from wizard.models.subscription import Satisfaction, SatisfactionAnswer
 from wizard.models.users import Role, User
 
 __all__ = [
+    "HR_INDEXES",
     "Base",
+    "BeneficiaryDesignation",
     "Campaign",
     "Document",
     "Invitation",
@@ -16,9 +22,13 @@ __all__ = [
     "JourneyStatus",
     "OutboxMessage",
     "OutboxStatus",
+    "ReauthCode",
     "Role",
+    "Satisfaction",
+    "SatisfactionAnswer",
     "SignatureRequest",
     "SignatureStatus",
+    "SigningCode",
     "StepAnswer",
     "User",
     "utcnow",

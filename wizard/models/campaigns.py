@@ -44,6 +44,8 @@ class Invitation(Base):
     phone: Mapped[str] = mapped_column(String(32), default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: how many times the invitation email was queued (first sending and HR's « Renvoyer »)
+    send_count: Mapped[int] = mapped_column(default=0, server_default="0")
     opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     account_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

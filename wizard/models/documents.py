@@ -106,3 +106,5 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: how it left: "smtp", or "demo_inbox" when no SMTP server is configured and the demo mailbox is on
+    delivery: Mapped[str | None] = mapped_column(String(16))

@@ -10,6 +10,19 @@ from flask import Blueprint
 BLUEPRINT_MODULES = (
     "wizard.views.auth",
     "wizard.views.journeys",
+    "wizard.views.signing",
+    "wizard.docusign_integration",
+    "wizard.views.preview",
+    "wizard.views.hr_flows",
+    "wizard.views.funnel",
+    "wizard.views.session",
+    "wizard.views.documents",
+    "wizard.views.subscription",
+    "wizard.views.contract",
+    "wizard.views.invitations",
+    "wizard.views.accounts",
+    "wizard.views.hr",
+    "wizard.views.mailbox",
 )
 
 

@@ -7,7 +7,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from wizard import engine, steps
+from wizard import engine, exclusivity, steps
 from wizard.db import db_session
 from wizard.flow import Flow, FormStep, ReviewStep, SigningStep, Step, TerminalStep
 from wizard.models import Journey, JourneyStatus
@@ -23,7 +23,9 @@ MANAGEMENT_FIELDS = ("csrf_token", "action", "_step", "_revision")
 
 @bp.get("/mes-demarches")
 @login_required
-def dashboard() -> str:
+def dashboard() -> Response | str:
+    if me().is_hr:  # HR staff have no journeys of their own (previews live in the HR space)
+        return redirect(url_for("hr.home"))
     return render_template("dashboard.html", items=dashboard_items(db_session(), me()))
 
 
@@ -37,9 +39,12 @@ def home(flow_id: str) -> str:
 
 @bp.post("/demarches/<flow_id>")
 @login_required
-def start(flow_id: str) -> Response:
+def start(flow_id: str) -> Response | str:
     flow = _startable_flow(flow_id)
-    journey = engine.resume_or_start(db_session(), me(), flow.id, current_actor())
+    confirmed = request.form.get("confirm") == "yes"
+    journey = exclusivity.start(db_session(), me(), flow.id, current_actor(), confirmed=confirmed)
+    if isinstance(journey, exclusivity.Conflict):  # affiliation and dispense exclude each other: warn first
+        return render_template("homes/exclusivity.html", flow=flow, conflict=journey)
     return redirect(url_for("journeys.current", public_id=journey.public_id))
 
 
@@ -67,6 +72,11 @@ def _submit(journey: Journey, step_id: str) -> Response | tuple[str, int]:
     action = request.form.get("action", "next")
     if action not in ACTIONS or request.form.get("_step") != step_id:
         abort(400)
+    signing_step = steps.flow_of(journey).step(step_id)
+    if action == "next" and isinstance(signing_step, SigningStep):
+        from wizard.views.signing import submit_signing_step  # noqa: PLC0415 - that module imports this one
+
+        return submit_signing_step(journey, signing_step)
     raw = {k: request.form.getlist(k) for k in request.form if k not in MANAGEMENT_FIELDS}
     outcome = engine.submit_step(
         db_session(), journey, step_id,

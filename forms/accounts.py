@@ -1,0 +1,83 @@
+"""Account forms: create or activate the identifier, forgotten password, new password.
+
+The password policy itself (CNIL 2022-100) lives in ``wizard.passwords``; these forms only put its French
+explanations next to the field, so a refusal is explained with or without JavaScript.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from wizard.passwords import MAX_LENGTH, POLICY_HINT, password_problems
+
+EMAIL_REQUIRED = "Indiquez votre adresse e-mail."
+EMAIL_INVALID = "Indiquez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."
+
+
+class FrenchForm(FlaskForm):
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+
+def email_field(label: str, description: str = "") -> EmailField:
+    return EmailField(
+        label,
+        description=description,
+        validators=[DataRequired(EMAIL_REQUIRED), Length(max=254, message=EMAIL_INVALID), Email(EMAIL_INVALID)],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+class NewPasswordMixin(FlaskForm):
+    """A new password with its confirmation; ``password_owner_email`` feeds the « not your email » rule."""
+
+    password = PasswordField(
+        "Mot de passe",
+        description=POLICY_HINT,
+        validators=[DataRequired("Choisissez un mot de passe."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "new-password", "data-password-meter": "true"},
+    )
+    confirm = PasswordField(
+        "Confirmer le mot de passe",
+        validators=[
+            DataRequired("Saisissez à nouveau votre mot de passe."),
+            EqualTo("password", "Les deux mots de passe ne sont pas identiques."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def password_owner_email(self) -> str:
+        return ""
+
+    def validate_password(self, field: PasswordField) -> None:
+        problems = password_problems(field.data or "", email=self.password_owner_email())
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+class CreateIdentifierForm(FrenchForm, NewPasswordMixin):
+    """« Créer votre identifiant » (and « Activer mon compte »): the email is prefilled and may be changed."""
+
+    email = email_field(
+        "Identifiant (adresse e-mail)",
+        "Votre adresse professionnelle est proposée ; vous pouvez en choisir une autre. Si vous la changez, "
+        "un lien de confirmation valable 24 h vous sera envoyé.",
+    )
+
+    def password_owner_email(self) -> str:
+        return str(self.email.data or "")
+
+
+class ForgotPasswordForm(FrenchForm):
+    email = email_field("Adresse e-mail de votre compte")
+
+
+class ResetPasswordForm(FrenchForm, NewPasswordMixin):
+    def __init__(self, *args: object, owner_email: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._owner_email = owner_email
+
+    def password_owner_email(self) -> str:
+        return self._owner_email

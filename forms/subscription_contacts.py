@@ -1,0 +1,139 @@
+"""Subscription forms for how we reach the member and which account we debit (JOURNEYS.md §2).
+
+Consents are evidence: the stored answer keeps the exact wording shown and when it was given. The IBAN is
+stored compact and shown masked after entry; the BIC is optional and derived from the IBAN when schwifty's
+bank registry knows the bank.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import EmailField, StringField, TextAreaField
+from wtforms.fields import BooleanField
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+
+from forms.base import StepForm
+from forms.identifiers import IdentifierError, bic_from_iban, mask_iban, validate_bic, validate_iban
+from forms.subscription import consent_record
+from forms.validators import BicValidator, IbanValidator
+from wizard.flow import StepContext
+
+PREFILLED_WARNING = (
+    "ATTENTION : Ne pas modifier les coordonnées préremplies, même s'il ne s'agit pas de votre adresse personnelle."
+)
+PARTNER_OFFERS_TEXT = (
+    "J'accepte d'être contacté(e) par {brand} ou ses partenaires concernant les offres et services partenaires"
+)
+PRIVACY_TEXT = (
+    "Nous sommes susceptibles de vous proposer d'autres offres et services. Vous pouvez vous y opposer à tout "
+    "moment depuis votre espace personnel ou par courrier à l'adresse indiquée dans notre politique de "
+    "confidentialité. Si vous avez déjà exprimé votre opposition, elle reste prise en compte. Pour vous proposer "
+    "les offres les mieux adaptées à votre situation, {brand} s'appuie sur des partenaires de confiance dans les "
+    "domaines de la santé, du bien-être et de l'habitat ; leur liste à jour figure dans la politique de "
+    "confidentialité."
+)
+BANK_EXPLANATION = (
+    "Ces coordonnées bancaires seront utilisées pour le prélèvement de vos cotisations et le remboursement de vos "
+    "prestations. Si votre cotisation est de zéro euro, il n'y aura pas de prélèvement : ce compte servira "
+    "uniquement au remboursement de vos prestations."
+)
+PHONE_PATTERN = r"^\+?[0-9 .()-]{8,20}$"
+PHONE_MESSAGE = "Indiquez un numéro de téléphone valide (chiffres, espaces et « + » uniquement)."
+
+
+def partner_offers_text(context: StepContext) -> str:
+    return PARTNER_OFFERS_TEXT.format(brand=context.catalogue.brand.name)
+
+
+def privacy_text(context: StepContext) -> str:
+    return PRIVACY_TEXT.format(brand=context.catalogue.brand.name)
+
+
+class ContactsForm(StepForm):
+    postal_address = TextAreaField(
+        "Adresse postale",
+        validators=[
+            InputRequired("Indiquez votre adresse postale."),
+            Length(max=300, message="300 caractères au maximum."),
+        ],
+    )
+    email = EmailField(
+        "Adresse électronique",
+        validators=[
+            InputRequired("Indiquez votre adresse électronique."),
+            Email("Indiquez une adresse électronique valide, par exemple prenom.nom@exemple.fr."),
+        ],
+    )
+    phone = StringField(
+        "Téléphone",
+        validators=[InputRequired("Indiquez un numéro de téléphone."), Regexp(PHONE_PATTERN, message=PHONE_MESSAGE)],
+    )
+    other_phone = StringField(
+        "Autre téléphone (facultatif)", validators=[Optional(), Regexp(PHONE_PATTERN, message=PHONE_MESSAGE)]
+    )
+    partner_offers = BooleanField(PARTNER_OFFERS_TEXT)
+
+    @classmethod
+    def initial_data(cls, context: StepContext) -> dict[str, Any]:
+        prefill = context.prefill
+        return {
+            "postal_address": prefill.get("postal_address", ""),
+            "email": prefill.get("email", ""),
+            "phone": prefill.get("phone", ""),
+        }
+
+    def adapt_to_context(self) -> None:
+        self.partner_offers.label.text = partner_offers_text(self.context)
+        self.partner_offers.description = privacy_text(self.context)
+
+    def cleaned_data(self) -> dict[str, Any]:
+        data = super().cleaned_data()
+        shown = f"{privacy_text(self.context)}\n{partner_offers_text(self.context)}"
+        data["partner_offers"] = consent_record(shown, bool(self.partner_offers.data))
+        data["email"] = (self.email.data or "").strip()
+        return data
+
+
+def compact_iban(value: str | None) -> str:
+    try:
+        return validate_iban(value or "")
+    except IdentifierError:
+        return ""
+
+
+class BankForm(StepForm):
+    account_holder = StringField(
+        "Quel est le nom ou les noms des titulaires du compte ?",
+        validators=[
+            InputRequired("Indiquez le nom du titulaire du compte."),
+            Length(max=140, message="140 caractères au maximum."),
+        ],
+    )
+    iban = StringField(
+        "Quel est le numéro de l'IBAN ?",
+        description="Il figure sur votre relevé d'identité bancaire (RIB) ; en France il commence par FR76.",
+        validators=[IbanValidator()],
+    )
+    bic = StringField(
+        "BIC (facultatif)",
+        description="Laissez vide : nous le retrouvons à partir de l'IBAN lorsque c'est possible.",
+        validators=[Optional(), BicValidator()],
+    )
+    masked_fields = ("iban",)
+
+    @classmethod
+    def initial_data(cls, context: StepContext) -> dict[str, Any]:
+        personal = context.answers.get("personal", {})
+        name = " ".join(p for p in (personal.get("first_name"), personal.get("usage_name")) if p)
+        return {"account_holder": name}
+
+    def mask(self, name: str, value: Any) -> str:
+        compact = compact_iban(value)
+        return mask_iban(compact) if compact else ""
+
+    def cleaned_data(self) -> dict[str, Any]:
+        iban = validate_iban(self.iban.data or "")
+        typed_bic = (self.bic.data or "").strip()
+        bic = validate_bic(typed_bic) if typed_bic else bic_from_iban(iban) or ""
+        return {"account_holder": (self.account_holder.data or "").strip(), "iban": iban, "bic": bic}

@@ -1,0 +1,101 @@
+"""Session cookie flags, the 30-minute inactivity timeout, keep-alive, and an expired session losing nothing."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.conftest import hidden_fields, login, submit, text_of
+from wizard import create_app
+from wizard.db import db_session
+from wizard.models import Journey
+
+
+def _session_cookie(response: Any) -> str:
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert cookies, response.headers
+    return cookies[-1]
+
+
+def test_login_sets_a_permanent_http_only_same_site_cookie(client: FlaskClient, make_user: Any) -> None:
+    make_user("cookie@example.fr")
+    cookie = _session_cookie(login(client, "cookie@example.fr"))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Expires=" in cookie, "a permanent session: it ends after 30 minutes without a request"
+    assert "Secure" not in cookie  # testing runs over http; production sets it (next test)
+
+
+def test_production_cookie_is_secure(database_url: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIZARD_INSTANCE_PATH", str(tmp_path))
+    app = create_app({
+        "ENV_NAME": "production", "DATABASE_URL": database_url, "SECRET_KEY": "s" * 40,
+        "FIELD_ENCRYPTION_KEY": "dGVzdHMtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleSE=",
+        "PUBLIC_BASE_URL": "https://mutuelle.example",
+    })  # fmt: skip
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == 30 * 60
+    assert app.config["DEBUG"] is False
+    response = app.test_client().get("/connexion", base_url="https://mutuelle.example")
+    assert "Secure" in _session_cookie(response)
+
+
+def test_keep_alive_needs_a_session_and_restarts_the_clock(client: FlaskClient, make_user: Any) -> None:
+    token = hidden_fields(text_of(client.get("/connexion")))["csrf_token"]
+    anonymous = client.post("/session/prolonger", headers={"X-CSRFToken": token})
+    assert anonymous.status_code == 302 and "/connexion" in anonymous.headers["Location"]
+    make_user("reste@example.fr")
+    page = login(client, "reste@example.fr")
+    token = hidden_fields(text_of(client.get(page.headers["Location"])))["csrf_token"]
+    response = client.post("/session/prolonger", headers={"X-CSRFToken": token})
+    assert response.status_code == 200
+    assert response.get_json() == {"expires_in": 1800}
+    assert "Expires=" in _session_cookie(response)
+
+
+def test_layout_announces_the_lifetime_to_the_warning_script(client: FlaskClient, make_user: Any) -> None:
+    assert "session-timeout.js" not in text_of(client.get("/connexion")), "nothing to warn about before login"
+    make_user("script@example.fr")
+    login(client, "script@example.fr")
+    page = text_of(client.get("/mes-demarches"))
+    assert 'src="/static/session-timeout.js" defer data-session-lifetime="1800"' in page
+    assert 'data-keepalive-url="/session/prolonger"' in page
+
+
+class TestExpiredSession:
+    @pytest.fixture
+    def app_overrides(self) -> dict[str, Any]:
+        return {"PERMANENT_SESSION_LIFETIME": 1}
+
+    def test_post_after_expiry_explains_and_leaves_saved_answers_untouched(
+        self, app: Flask, client: FlaskClient, make_user: Any
+    ) -> None:
+        make_user("tard@example.fr")
+        login(client, "tard@example.fr")
+        token = hidden_fields(text_of(client.get("/demarches/affiliation")))["csrf_token"]
+        base = client.get(client.post("/demarches/affiliation", data={"csrf_token": token}).headers["Location"])
+        step_url = base.headers["Location"].rsplit("/", 1)[0]
+        submit(client, f"{step_url}/regime", {"regime": "general"})
+        form = hidden_fields(text_of(client.get(f"{step_url}/household")))
+        before = _stored(app)
+        time.sleep(2.2)  # the signed cookie's age is counted in whole seconds
+        response = client.post(f"{step_url}/household", data={**form, "cover_partner": "no", "cover_children": "no"})
+        assert response.status_code == 400
+        page = text_of(response)
+        assert "Votre session a expiré ou ce formulaire n'est plus valide" in page
+        assert "Vos réponses déjà enregistrées sont conservées" in page
+        assert page.startswith("<!doctype html>") and "Traceback" not in page
+        assert _stored(app) == before
+        assert client.get(f"{step_url}/household").status_code == 302, "the expired session is logged out"
+
+
+def _stored(app: Flask) -> tuple[str, int, dict[str, Any]]:
+    with app.app_context():
+        journey = db_session().scalars(select(Journey)).one()
+        return journey.state, journey.revision, {a.step_id: a.raw for a in journey.answers}
