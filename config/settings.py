@@ -51,6 +51,9 @@ class BaseConfig:
     MAIL_SENDER = "Mutuelle Horizon Publique <ne-pas-repondre@horizon-publique.example>"
     #: absolute base URL put in emails (links must work outside a request)
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: proxies (load balancers) in front of the app whose X-Forwarded-* headers are trusted (wizard/wsgi.py);
+    #: the client address feeds rate limits and the signature evidence, so never trust more than exist
+    TRUSTED_PROXIES = 0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "5 per minute;20 per hour"

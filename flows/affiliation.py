@@ -76,7 +76,7 @@ FLOW = Flow(
         ),
         TerminalStep(
             id="done",
-            title="Affiliation validée",
+            title="Affiliation validée", stage="Confirmation",
             message="Votre affiliation est enregistrée. Il vous reste à compléter et signer votre adhésion.",
             then="subscription",
         ),

@@ -51,7 +51,7 @@ FLOW = Flow(
         ),
         TerminalStep(
             id="done",
-            title="Votre désignation est enregistrée",
+            title="Votre désignation est enregistrée", stage="Confirmation",
             message=(
                 "Votre désignation de bénéficiaires est signée et enregistrée. Elle remplace la précédente, "
                 "qui reste consultable dans l'historique."

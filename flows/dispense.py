@@ -66,7 +66,7 @@ FLOW = Flow(
         ),
         TerminalStep(
             id="done",
-            title="Votre demande de dispense est enregistrée",
+            title="Votre demande de dispense est enregistrée", stage="Confirmation",
             template="steps/dispense/done.html",
             message=(
                 "Votre attestation sur l'honneur est signée : votre demande de dispense a bien été prise en "

@@ -72,7 +72,7 @@ FLOW = Flow(
             submit_label="J'accepte les conditions et je souscris", on_complete=on_subscription_completed,
         ),
         TerminalStep(
-            id="confirmation", title="Merci d'avoir choisi notre mutuelle !",
+            id="confirmation", title="Merci d'avoir choisi notre mutuelle !", stage="Confirmation",
             template="steps/subscription/confirmation.html",
             message="Votre demande d'adhésion à la complémentaire santé a bien été prise en compte.",
         ),

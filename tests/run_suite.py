@@ -63,14 +63,23 @@ def run_pytest(label: str, extra_env: dict[str, str], args: list[str]) -> int:
 
 
 def main(args: list[str]) -> int:
-    results: dict[str, int] = {"SQLite": run_pytest("SQLite", {}, args)}
+    if args:  # a chosen subset: run it as asked, on both databases
+        results: dict[str, int] = {"SQLite": run_pytest("SQLite", {}, args)}
+    else:
+        # Playwright's sync API keeps an event loop running in the process for the session, which breaks
+        # later asyncio.run() calls (pyHanko's signer): the browser tests get a process of their own.
+        results = {
+            "SQLite": run_pytest("SQLite", {}, ["--ignore=tests/browser"]),
+            "SQLite, Chromium": run_pytest("SQLite, real Chromium", {}, ["tests/browser"]),
+        }
     bindir = postgres_bindir()
     if bindir is None:
         print("\nPostgreSQL binaries not found: PostgreSQL run skipped (install the 'postgresql' package).")
     else:
         with throwaway_cluster(bindir) as url:
             label = f"PostgreSQL ({bindir.parent.name})"
-            results[label] = run_pytest(label, {"WIZARD_TEST_DATABASE_URL": url, "WIZARD_SKIP_BROWSER": "1"}, args)
+            pg_args = args or ["--ignore=tests/browser"]
+            results[label] = run_pytest(label, {"WIZARD_TEST_DATABASE_URL": url, "WIZARD_SKIP_BROWSER": "1"}, pg_args)
     print("\nDatabases tested: " + ", ".join(f"{db}: {'ok' if rc == 0 else 'FAILED'}" for db, rc in results.items()))
     return max(results.values())
 

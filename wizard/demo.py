@@ -6,7 +6,7 @@ Loaded idempotently: running it again finds the same rows (and queues no second 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +32,12 @@ class DemoData:
     new_agent_invitation: Invitation
 
 
+def demo_effective_date(today: date) -> date:
+    """The first day of the month after next: a demo campaign that is always open and still ahead."""
+    month = today.month + 2
+    return date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
 def load_demo_data(session: Session) -> DemoData:
     hr = _user(session, HR_EMAIL, "Sophie", "Bernard", Role.HR)
     agent = _user(session, AGENT_EMAIL, "Camille", "Martin", Role.MEMBER)
@@ -41,8 +47,8 @@ def load_demo_data(session: Session) -> DemoData:
             name="Campagne PSC 2026 — démonstration",
             employer="Rectorat de démonstration",
             contract_name=default_catalogue().contract_name,
-            effective_date=date(2026, 5, 1),
-            deadline=date(2027, 6, 30),
+            effective_date=demo_effective_date(date.today()),
+            deadline=demo_effective_date(date.today()) - timedelta(days=10),
             offer_version=default_catalogue().version,
             created_by_id=hr.id,
         )

@@ -119,7 +119,7 @@ class StepperItem:
 
 def stepper(journey: Journey, flow: Flow, current_id: str) -> list[StepperItem]:
     """Stages (a stage may span several pages) with done / current / remaining status."""
-    steps = [s for s in entered_steps(flow, all_answers(journey)) if not s.is_terminal]
+    steps = entered_steps(flow, all_answers(journey))  # the terminal is the last stage (« Confirmation »)
     current_index = next((i for i, s in enumerate(steps) if s.id == current_id), len(steps))
     items: list[StepperItem] = []
     for index, step in enumerate(steps):

@@ -1,4 +1,5 @@
-"""Affiliation → subscription → local signature with the emailed code → confirmation, in real Chromium."""
+"""A new agent, in real Chromium: emailed invitation → account → affiliation → subscription → local signature
+with the code read from the outbox → confirmation. axe-core checks every page on the way."""
 
 from __future__ import annotations
 
@@ -17,11 +18,10 @@ from tests.browser.steps import (
     choose_formula,
     expect_page,
     fill_form,
-    log_in,
     press,
-    start_affiliation,
 )
 from tests.dispense.helpers import SIGNING_CODE, outbox
+from tests.entry.conftest import STRONG_PASSWORD, invite, last_mail, make_campaign
 from tests.subscription.conftest import BANK, CHILDREN, CONTACTS, PARTNER, PERSONAL, SOCIAL
 
 pytestmark = pytest.mark.browser
@@ -36,10 +36,30 @@ SUBSCRIPTION_STEPS = [
 ]
 
 
-def test_affiliation_then_subscription_signed_locally(page: Any, app: Flask, make_user: Any) -> None:
-    make_user("helene@example.fr", first_name="Hélène", last_name="Dupré")
-    log_in(page, "helene@example.fr")
-    start_affiliation(page)
+def create_account_from_invitation(page: Any, app: Flask) -> None:
+    invite(app, make_campaign(app), "nouvel.agent@education.example", first="Dominique")
+    page.goto(last_mail(app, kind="invitation").link("/invitation/"))
+    assert_accessible(page)
+    assert "Bienvenue Dominique" in page.inner_text("main")
+    page.get_by_role("link", name="J'accède au parcours d'affiliation").or_(
+        page.get_by_role("button", name="J'accède au parcours d'affiliation")
+    ).first.click()
+    page.wait_for_url(re.compile(r"/identifiant$"))
+    assert_accessible(page)
+    assert page.locator("[name='email']").input_value() == "nouvel.agent@education.example"
+    fill_form(page, {"password": STRONG_PASSWORD, "confirm": STRONG_PASSWORD})
+    page.locator("main form button[type='submit']").first.click()
+    page.wait_for_load_state()
+    assert "Votre compte a bien été créé" in page.inner_text("main")
+    assert_accessible(page)
+    page.get_by_role("link", name="Accéder à mon compte").or_(
+        page.get_by_role("button", name="Accéder à mon compte")
+    ).first.click()
+    page.wait_for_url(re.compile(r"/regime$"))
+
+
+def test_new_agent_from_the_emailed_link_to_the_signed_subscription(page: Any, app: Flask) -> None:
+    create_account_from_invitation(page, app)
     answer_regime(page)
     answer_household(page, partner=True, children=2)
     answer_children(page, ["2015-09-01", "2019-09-09"])

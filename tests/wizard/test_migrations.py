@@ -20,6 +20,7 @@ def test_migrations_have_a_single_head() -> None:
 
 # SQLite cannot reflect expression indexes (lower(email)); they are compared on PostgreSQL
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_migrated_schema_matches_the_models(app: Flask) -> None:
     with db_engine(app).connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": False})

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, String
+from sqlalchemy import Boolean, Enum, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wizard.models.base import Base, UtcDateTime, utcnow
@@ -46,3 +46,7 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login: a non-activated account cannot log in
         return self.activated
+
+
+# login compares lower(email): the unique constraint cannot serve that expression (migration 0008_perf)
+Index("ix_users_email_lower", func.lower(User.email))
