@@ -181,7 +181,7 @@ class SocialSecurityForm(SocialSecurityMixin, StepForm):
 
     def nir_warnings(self) -> tuple[str, ...]:
         personal = self.context.answers.get("personal", {})
-        compact = compact_nir(self.nir.data)
+        compact = compact_nir(self.nir.data or getattr(self.nir, "kept_value", ""))
         notes = validate_nir(compact).warnings if compact else ()
         return notes + nir_consistency_warnings(compact, personal.get("civilite"), personal.get("birth_date"))
 
@@ -227,7 +227,8 @@ class PartnerForm(SocialSecurityMixin, IdentityMixin, StepForm):
         check_birth_date(field.data, date.today(), "de votre conjoint(e)")
 
     def nir_warnings(self) -> tuple[str, ...]:
-        return nir_consistency_warnings(compact_nir(self.nir.data), self.civilite.data, self.birth_date.data)
+        nir = compact_nir(self.nir.data or getattr(self.nir, "kept_value", ""))
+        return nir_consistency_warnings(nir, self.civilite.data, self.birth_date.data)
 
     def cleaned_data(self) -> dict[str, Any]:
         data = super().cleaned_data()

@@ -59,31 +59,25 @@ def _birth_place(data: Mapping[str, Any]) -> str:
 
 def member_identity(answers: Answers) -> Identity:
     personal, social = answers.get("personal", {}), answers.get("social_security", {})
-    return Identity(
-        civilite=civilite_label(personal.get("civilite")),
-        last_name=personal.get("usage_name", ""),
-        first_name=personal.get("first_name", ""),
-        birth_date=personal["birth_date"],
-        birth_name=personal.get("birth_name", ""),
-        birth_place=_birth_place(personal),
-        nir=format_nir(social.get("nir", "")),
-        code_organisme=format_code_organisme(social.get("code_organisme", "")),
-    )
+    return _identity(personal, social)
 
 
 def partner_identity(answers: Answers) -> Identity | None:
     partner = answers.get("partner")
-    if not partner:
-        return None
+    return _identity(partner, partner) if partner else None
+
+
+def _identity(person: Mapping[str, Any], social: Mapping[str, Any]) -> Identity:
+    """One person of the household as the documents print them (NIR in full: these are the signed copies)."""
     return Identity(
-        civilite=civilite_label(partner.get("civilite")),
-        last_name=partner.get("usage_name", ""),
-        first_name=partner.get("first_name", ""),
-        birth_date=partner["birth_date"],
-        birth_name=partner.get("birth_name", ""),
-        birth_place=_birth_place(partner),
-        nir=format_nir(partner.get("nir", "")),
-        code_organisme=format_code_organisme(partner.get("code_organisme", "")),
+        civilite=civilite_label(person.get("civilite")),
+        last_name=person.get("usage_name", ""),
+        first_name=person.get("first_name", ""),
+        birth_date=person["birth_date"],
+        birth_name=person.get("birth_name", ""),
+        birth_place=_birth_place(person),
+        nir=format_nir(social.get("nir", "")),
+        code_organisme=format_code_organisme(social.get("code_organisme", "")),
     )
 
 

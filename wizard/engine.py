@@ -121,7 +121,8 @@ def check_step_open(journey: Journey, step_id: str) -> Step:
     flow = steps.flow_of(journey)
     step = flow.step(step_id)
     visited = {s.id for s in steps.visited_steps(journey, flow)}
-    if step is None or step.id not in visited:
+    if step is None or step.id not in visited or flow.index(step.id) > flow.index(journey.state):
+        # after changing an earlier answer, later pages are walked again in order (they may depend on it)
         raise StepNotOpen(journey.state)
     if step.is_terminal != (journey.status != JourneyStatus.IN_PROGRESS):
         raise StepNotOpen(journey.state)
@@ -147,10 +148,11 @@ def submit_step(
     if revision != str(journey.revision) or _not_open(journey, step_id):
         return Outcome("stale", journey.state, STALE_MESSAGE)
     handler = {"back": _go_back, "save": _save_draft}.get(action, _go_next)
+    raw = steps.with_kept_values(journey, steps.flow_of(journey).step(step_id), raw)
     try:
         outcome = handler(session, journey, step_id, raw, actor)
         session.commit()
-    except StaleDataError:
+    except (StaleDataError, runtime.TransitionRefused):
         session.rollback()
         session.refresh(journey)
         return Outcome("stale", journey.state, STALE_MESSAGE)

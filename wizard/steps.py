@@ -96,6 +96,42 @@ def stored_form(journey: Journey, step: FormStep, context: StepContext) -> StepF
     return build_form(step, context, answer.raw if answer else None)
 
 
+KEPT_VALUE_HINT = (
+    "Valeur enregistrée : {masked}. Laissez ce champ vide pour la conserver, ou saisissez-en une nouvelle."
+)
+
+
+def display_form(journey: Journey, step: FormStep, context: StepContext, form: StepForm | None = None) -> StepForm:
+    """The form as the page shows it: a saved NIR or IBAN is never put back in full into an input.
+
+    A masked field whose value is the saved, validated one is shown empty with the masked value as a hint;
+    submitting it empty keeps the saved value (see :func:`with_kept_values`).
+    """
+    form = form or stored_form(journey, step, context)
+    answer = journey.answer_for(step.id)
+    if answer is None or answer.data is None:
+        return form
+    for name in form.masked_fields:
+        saved, field = answer.raw.get(name), form[name]
+        if saved and answer.data.get(name) and field.raw_data in (saved, [""], []):
+            field.raw_data, field.data = [""], ""
+            field.kept_value = answer.data[name]  # notices about the saved value (NIR checks) still read it
+            field.description = KEPT_VALUE_HINT.format(masked=form.mask(name, answer.data[name]))
+    return form
+
+
+def with_kept_values(journey: Journey, step: Step | None, raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Submitted input where a masked field left empty takes back the saved, validated value."""
+    merged = {k: list(v) for k, v in raw.items()}
+    answer = journey.answer_for(step.id) if step is not None else None
+    if not isinstance(step, FormStep) or answer is None or answer.data is None:
+        return merged
+    for name in step.form.masked_fields:
+        if not "".join(merged.get(name, [])).strip() and answer.data.get(name) and answer.raw.get(name):
+            merged[name] = list(answer.raw[name])
+    return merged
+
+
 def visited_steps(journey: Journey, flow: Flow) -> list[Step]:
     """Steps reached so far that are still on the person's path, in flow order."""
     on_path = {s.id for s in entered_steps(flow, all_answers(journey))}

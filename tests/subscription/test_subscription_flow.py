@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from tests.conftest import login, submit, text_of
+from tests.conftest import hidden_fields, login, submit, text_of
 from tests.subscription.conftest import BANK, CHILDREN, CONTACTS, FAMILY, PARTNER, PERSONAL, SOCIAL, SOLO
-from wizard.db import db_engine
+from wizard.db import db_engine, db_session
+from wizard.models import StepAnswer
 
 NIR_PLAIN = ("295109912611193", "2 95 10 99 126 111 93", "253072B07300470", "253072A07300443")
 IBAN_PLAIN = ("FR7630006000011234567890189", "FR76 3000 6000 0112 3456 7890 189", "1234567890")
@@ -30,6 +31,12 @@ def _next(client: FlaskClient, url: str, data: Mapping[str, Any]) -> str:
     response = submit(client, url, dict(data))
     assert response.status_code == 302, text_of(response)
     return str(response.headers["Location"])
+
+
+def submit_raw(client: FlaskClient, page_url: str, post_url: str, data: Mapping[str, Any]) -> Any:
+    """POST to ``post_url`` with the hidden fields of ``page_url`` (an old tab, a crafted request)."""
+    fields = hidden_fields(text_of(client.get(page_url)))
+    return client.post(post_url, data={**fields, **data, "action": "next"})
 
 
 def _walk_family_to_review(client: FlaskClient, base: str) -> None:
@@ -162,3 +169,33 @@ def test_review_masks_nir_and_iban_and_answers_are_encrypted_at_rest(
     assert rows and "Dupré" not in stored
     for secret in NIR_PLAIN + IBAN_PLAIN:
         assert secret not in stored, secret
+
+
+def test_saved_iban_and_nir_never_come_back_in_full_and_are_kept_when_left_empty(
+    app: Flask, client: FlaskClient, make_user: Any, open_subscription: Callable[..., str]
+) -> None:
+    base = _start(client, make_user, open_subscription, FAMILY)
+    _walk_family_to_review(client, base)
+    for step, plain in (("bank", IBAN_PLAIN), ("social_security", NIR_PLAIN[:2])):
+        page = text_of(client.get(f"{base}/{step}"))
+        assert not any(value in page for value in plain), step
+        assert "Laissez ce champ vide pour la conserver" in page
+    assert "FR76 **** " in text_of(client.get(f"{base}/bank"))
+    assert _next(client, f"{base}/bank", {**BANK, "iban": ""}).endswith("/review")
+    assert _next(client, f"{base}/social_security", {**SOCIAL, "nir": ""}).endswith("/partner")
+    with app.app_context():
+        answers = {a.step_id: a.data for a in db_session().scalars(select(StepAnswer))}
+    assert answers["bank"]["iban"] == "FR7630006000011234567890189"
+    assert answers["social_security"]["nir"] == "295109912611193"
+
+
+def test_later_pages_are_walked_again_after_an_earlier_change(
+    client: FlaskClient, make_user: Any, open_subscription: Callable[..., str]
+) -> None:
+    base = _start(client, make_user, open_subscription, FAMILY)
+    _walk_family_to_review(client, base)
+    assert _next(client, f"{base}/social_security", SOCIAL).endswith("/partner")
+    assert client.get(f"{base}/bank").headers["Location"].endswith("/partner")
+    response = submit_raw(client, f"{base}/partner", f"{base}/bank", {**BANK, "_step": "bank"})
+    assert response.headers["Location"].endswith("/partner")
+    assert "Cette page n'était plus à jour" in text_of(client.get(response.headers["Location"]))

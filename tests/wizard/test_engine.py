@@ -67,6 +67,8 @@ def test_back_keeps_what_was_typed_and_state_moves(app: Flask, client: FlaskClie
     assert journey.state == "regime"
     household = journey.answer_for("household")
     assert household is not None and household.is_draft and household.data is None
+    assert client.get(f"{base}/household").headers["Location"].endswith("/regime")  # walked again in order
+    assert submit(client, f"{base}/regime", {"regime": "general"}).headers["Location"].endswith("/household")
     page = text_of(client.get(f"{base}/household"))
     assert 'value="1980-13-45"' in page
     assert "vos saisies ont été conservées" in page

@@ -96,8 +96,8 @@ def _submit(journey: Journey, step_id: str) -> Response | tuple[str, int]:
 def render_step(journey: Journey, step: Step, form: object | None = None) -> str:
     flow = steps.flow_of(journey)
     context = steps.step_context(journey)
-    if form is None and isinstance(step, FormStep):
-        form = steps.stored_form(journey, step, context)
+    if isinstance(step, FormStep):
+        form = steps.display_form(journey, step, context, form)  # type: ignore[arg-type]
     answer = journey.answer_for(step.id)
     page = {
         "journey": journey,
