@@ -24,7 +24,13 @@ def register_commands(app: Flask) -> None:
 
 
 #: feature modules exposing a click group named ``cli_group`` (outbox, reminders, sepa…)
-COMMAND_MODULES: tuple[str, ...] = ("wizard.preview", "wizard.sepa", "wizard.outbox", "wizard.reminders")
+COMMAND_MODULES: tuple[str, ...] = (
+    "wizard.preview",
+    "wizard.sepa",
+    "wizard.outbox",
+    "wizard.reminders",
+    "wizard.designation_cli",
+)
 
 
 @click.group("db", help="Database schema (Alembic).")
