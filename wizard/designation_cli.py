@@ -14,7 +14,6 @@ from wizard import designation
 from wizard.db import db_session
 from wizard.models import BeneficiaryDesignation, User
 
-
 cli_group = AppGroup("designation", help="Beneficiary designations (prévoyance).")
 
 
