@@ -113,7 +113,7 @@ def _bulletin(ctx: DocumentContext, terms: Terms, place: str) -> bulletin.Bullet
     contacts = ctx.answers.get("contacts", {})
     regime = ctx.catalogue.regime(ctx.answers.value("social_security", "regime") or "")
     return bulletin.BulletinData(
-        contract_name=ctx.catalogue.contract_name,
+        contract_name=ctx.contract_name,
         member=member_identity(ctx.answers),
         contact=Contact(contacts.get("postal_address", ""), contacts.get("email", ""), contacts.get("phone", "")),
         level_label=terms.quote.level_label,
@@ -155,7 +155,7 @@ def build_subscription_documents(ctx: DocumentContext) -> list[DocumentToSign]:
     place = signing_place(ctx.answers.value("contacts", "postal_address", ""))
     creditor = ctx.catalogue.brand.creditor
     notice_data = notice.NoticeData(
-        ctx.catalogue.contract_name, effective_date=terms.effective_date, brand=ctx.catalogue.brand
+        ctx.contract_name, effective_date=terms.effective_date, brand=ctx.catalogue.brand
     )
     #: the signing page announces the effective date and the monthly amount from the bulletin's metadata
     announced = {

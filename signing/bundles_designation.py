@@ -30,7 +30,7 @@ def designation_data(context: DocumentContext) -> DesignationData:
     mode = answers.value("choice", "mode")
     named = beneficiaries_from_answers(answers)
     return DesignationData(
-        contract_name=context.catalogue.contract_name,
+        contract_name=context.contract_name,
         member=_member(context),
         mode_label=MODE_LABELS[mode],
         clause_text=clause_from_answers(answers, context.catalogue),

@@ -24,7 +24,7 @@ def dispense_data(context: DocumentContext) -> DispenseData:
     # details answered for an earlier reason must not leak onto the attestation of the current one
     needs_insurer = reason is not None and reason.needs_insurer
     return DispenseData(
-        contract_name=context.catalogue.contract_name,
+        contract_name=context.contract_name,
         agent=Identity(
             civilite=person["civility"],
             last_name=person["last_name"],

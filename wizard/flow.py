@@ -109,6 +109,12 @@ class DocumentContext:
     today: date
     #: HR preview: every page carries a SPECIMEN watermark
     specimen: bool = False
+    #: the contract as the campaign names it ("" outside a campaign: the catalogue's name is used)
+    campaign_contract_name: str = ""
+
+    @property
+    def contract_name(self) -> str:
+        return self.campaign_contract_name or self.catalogue.contract_name
     #: the journey's primary key: never reused, so a mandate reference (RUM) built from it is unique
     journey_id: int | None = None
 

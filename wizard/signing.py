@@ -96,6 +96,7 @@ def documents_for(journey: Journey, step: SigningStep, *, today: date | None = N
         owner_email=journey.owner.email,
         today=today or paris_today(),
         specimen=journey.is_preview,
+        campaign_contract_name=journey.campaign.contract_name if journey.campaign else "",
     )
     return step.documents(context)
 

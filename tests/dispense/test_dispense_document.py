@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -48,3 +49,11 @@ def test_preview_attestation_is_a_specimen() -> None:
         context("css", {"end_date": date(2026, 12, 31), "other_insurer": ""}, specimen=True)
     )
     assert "SPECIMEN" in pdf_text(document.pdf)
+
+
+def test_the_attestation_names_the_campaigns_contract() -> None:
+    details = {"end_date": date(2027, 8, 31), "other_insurer": ""}
+    default = pdf_text(build_dispense_documents(context("military", details))[0].pdf)
+    assert default_catalogue().contract_name in default
+    named = replace(context("military", details), campaign_contract_name="Contrat santé PSC — Rectorat de Lyon")
+    assert "Contrat santé PSC — Rectorat de Lyon" in pdf_text(build_dispense_documents(named)[0].pdf)
