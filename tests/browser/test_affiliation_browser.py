@@ -107,3 +107,23 @@ def test_save_and_resume_later_keeps_what_was_typed(page: Any, make_user: Any) -
     assert "vos saisies ont été conservées" in page.inner_text("main")
     assert page.get_by_label("Date de naissance de votre conjoint(e)").input_value() == "1987-06-02"
     assert_accessible(page)
+
+
+def test_follow_up_questions_appear_only_after_yes(page: Any, make_user: Any) -> None:
+    make_user("suivi@example.fr")
+    log_in(page, "suivi@example.fr")
+    start_affiliation(page)
+    answer_regime(page)
+    partner_birth = page.get_by_label("Date de naissance de votre conjoint(e)")
+    count = page.get_by_label("Combien d'enfants souhaitez-vous couvrir ?")
+    assert not partner_birth.is_visible() and not count.is_visible()
+    page.get_by_role("group", name=re.compile("couvrir votre conjoint")).get_by_label("Oui", exact=True).check()
+    assert partner_birth.is_visible() and not count.is_visible()
+    page.get_by_role("group", name=re.compile("couvrir votre conjoint")).get_by_label("Non", exact=True).check()
+    assert not partner_birth.is_visible()
+    page.get_by_role("group", name=re.compile("couvrir votre ou vos enfant")).get_by_label("Oui", exact=True).check()
+    assert count.is_visible()
+    press(page, NEXT)  # « Oui » with no number: the error keeps its block visible
+    assert count.is_visible()
+    assert "Indiquez le nombre d'enfants à couvrir." in page.inner_text("main")
+    assert_accessible(page)

@@ -30,6 +30,25 @@
     }
   }
 
+  /* Follow-up questions (data-show-when="<radio name>" data-show-value="<value>") appear once the answer
+     that needs them is chosen. Without JavaScript every question stays visible and the server ignores the
+     ones that do not apply; a block holding an error always stays visible. */
+  function revealFollowUps() {
+    document.querySelectorAll("[data-show-when]").forEach(function (block) {
+      var name = block.getAttribute("data-show-when");
+      var wanted = block.getAttribute("data-show-value");
+      function sync() {
+        var chosen = document.querySelector("input[name='" + name + "']:checked");
+        block.hidden = !(chosen && chosen.value === wanted) && !block.querySelector(".field-error");
+      }
+      document.querySelectorAll("input[name='" + name + "']").forEach(function (radio) {
+        radio.addEventListener("change", sync);
+      });
+      sync();
+    });
+  }
+
   focusErrorSummary();
+  revealFollowUps();
   document.addEventListener("click", focusLinkedField);
 })();
