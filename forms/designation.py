@@ -206,12 +206,20 @@ def check_duplicates(forms: list[BeneficiaryForm]) -> bool:
     return found
 
 
+def valid_rank(form: BeneficiaryForm) -> int | None:
+    """The entry's rank when it is one of the offered ranks; anything else has its own error on the field."""
+    offered = {str(value) for value, *_ in form.rank.iter_choices()}
+    return int(form.rank.data) if form.rank.data in offered else None
+
+
 def check_ranks(forms: list[BeneficiaryForm]) -> bool:
     """Ranks are used in order: a rank 2 « à défaut » needs a rank 1, a rank 3 needs a rank 2."""
-    used = {form.rank.data for form in forms}
+    used = {str(rank) for form in forms if (rank := valid_rank(form)) is not None}
     found = False
     for form in forms:
-        rank = int(form.rank.data or 1)
+        rank = valid_rank(form)
+        if rank is None:
+            continue
         missing = [r for r in range(1, rank) if str(r) not in used]
         if missing:
             _add_error(form.rank, f"Aucun bénéficiaire n'est désigné au rang {missing[0]} : utilisez les rangs dans "
@@ -224,7 +232,8 @@ def check_shares(forms: list[BeneficiaryForm]) -> bool:
     """Each rank shares the whole capital: its shares total exactly 100 %."""
     by_rank: dict[str, list[BeneficiaryForm]] = defaultdict(list)
     for form in forms:
-        by_rank[form.rank.data or "1"].append(form)
+        if (number := valid_rank(form)) is not None:
+            by_rank[str(number)].append(form)
     found = False
     for rank, members in sorted(by_rank.items()):
         shares = [share for form in members if (share := _share(form)) is not None]

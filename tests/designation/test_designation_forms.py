@@ -132,3 +132,11 @@ def test_choice_asks_how_many_only_for_a_particular_designation() -> None:
     form = ChoiceForm(MultiDict({"mode": "standard"}), context=context)
     assert not form.validate()
     assert set(form.errors) == {"birth_date", "place"}
+
+
+
+def test_a_tampered_rank_is_refused_at_the_field_without_crashing() -> None:
+    """Found by the fuzz: a 200,000-digit rank used to reach int() and range() (a 500, and a memory risk)."""
+    form = form_for(person(0, share="100", rank="9" * 200_000))
+    assert not form.validate()
+    assert entry_errors(form, 0) == {"rank": ["N'est pas un choix valide."]}

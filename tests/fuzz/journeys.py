@@ -8,7 +8,7 @@ from the stepper or a « Modifier » link). ``restore`` puts a journey back as s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
@@ -40,6 +40,19 @@ AFFILIATION_ANSWERS: list[tuple[str, dict[str, str]]] = [
 ]  # fmt: skip
 
 
+#: steps only entered on another branch than the seeded member's: a second journey of that flow gets these
+#: answers (step → raw input, as the pages would have stored it) so the step is on its path too
+BRANCH_VARIANTS: dict[tuple[str, str], dict[str, dict[str, str]]] = {
+    ("affiliation", "no_cover"): {
+        "regime": {"regime": "general"},
+        "household": {"cover_partner": "no", "cover_children": "no"},
+    },
+    ("designation", "beneficiaries"): {
+        "choice": {"mode": "particular", "beneficiary_count": "2", "birth_date": "1985-03-04", "place": "Papeete"},
+    },
+}
+
+
 @dataclass(frozen=True)
 class Snapshot:
     state: str
@@ -52,6 +65,8 @@ class SeededJourneys:
     #: flow id → public id of an open journey of that flow
     by_flow: dict[str, str]
     snapshots: dict[str, Snapshot]
+    #: (flow id, step id) → public id of a journey on another branch, for steps the main one does not enter
+    by_step: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def complete_affiliation(client: FlaskClient) -> None:
@@ -91,9 +106,28 @@ def seed_journeys(app: Flask, client: FlaskClient) -> SeededJourneys:
                 _copy_answers(done, journey)
             _open_every_form_step(journey)
             by_flow[flow.id] = journey.public_id
+        by_step = {key: _branch_variant(session, owner, key[0], raw, sources) for key, raw in BRANCH_VARIANTS.items()}
         session.commit()
-        snapshots = {pid: snapshot(session, pid) for pid in by_flow.values()}
-    return SeededJourneys(by_flow=by_flow, snapshots=snapshots)
+        snapshots = {pid: snapshot(session, pid) for pid in [*by_flow.values(), *by_step.values()]}
+    return SeededJourneys(by_flow=by_flow, snapshots=snapshots, by_step=by_step)
+
+
+def _branch_variant(
+    session: Any, owner: User, flow_id: str, raw_answers: dict[str, dict[str, str]], sources: dict[str, Any]
+) -> str:
+    """A second journey of the flow whose earlier answers take the other branch, validated by the real forms."""
+    journey = engine.start_journey(session, owner, flow_id, engine.Actor(owner.id), prefill=_prefill(), sources=sources)
+    session.flush()
+    flow = steps.flow_of(journey)
+    for step_id, values in raw_answers.items():
+        step = flow.step(step_id)
+        assert isinstance(step, FormStep)
+        raw = {name: [value] for name, value in values.items()}
+        form = steps.build_form(step, steps.step_context(journey), raw)
+        assert form.validate(), (flow_id, step_id, form.errors)
+        journey.answers.append(StepAnswer(step_id=step_id, raw=raw, data=form.cleaned_data()))
+    _open_every_form_step(journey)
+    return journey.public_id
 
 
 def _prefill() -> dict[str, Any]:
