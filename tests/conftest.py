@@ -117,6 +117,21 @@ def hidden_fields(html: str) -> dict[str, str]:
     return {m.group("name"): m.group("value") for m in HIDDEN_INPUT.finditer(html)}
 
 
+#: a couple with two children, as a member answers the affiliation's household page
+FAMILY_HOUSEHOLD = {
+    "cover_partner": "yes", "partner_link": "pacs", "partner_regime": "general",
+    "partner_is_state_agent": "no", "partner_birth_date": "1987-06-02",
+    "cover_children": "yes", "children_count": "2",
+}  # fmt: skip
+
+
+def start_from_home(client: FlaskClient, flow_id: str = "affiliation") -> str:
+    """Press the start button on a journey's home page, as a member does; returns ``/j/<public_id>``."""
+    token = hidden_fields(text_of(client.get(f"/demarches/{flow_id}")))["csrf_token"]
+    journey_url = client.post(f"/demarches/{flow_id}", data={"csrf_token": token}).headers["Location"]
+    return str(client.get(journey_url).headers["Location"]).rsplit("/", 1)[0]
+
+
 def login(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
     page = client.get("/connexion")
     token = hidden_fields(page.get_data(as_text=True))["csrf_token"]

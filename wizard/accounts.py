@@ -19,7 +19,7 @@ from wizard.engine import Actor
 from wizard.invitations import prefill_from_invitation
 from wizard.mail import queue_email
 from wizard.models import Invitation, Journey, JourneyStatus, Role, User, utcnow
-from wizard.passwords import hash_password
+from wizard.passwords import hash_password, needs_rehash, verify_password
 
 ENTRY_FLOW = "affiliation"
 
@@ -50,6 +50,19 @@ def normalise_email(email: str) -> str:
 def user_by_email(session: Session, email: str) -> User | None:
     query = select(User).where(func.lower(User.email) == normalise_email(email))
     return session.scalar(query)
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The activated account these credentials open, else None — the same answer (and time) for an unknown
+    address. A hash made with older argon2 parameters is upgraded on the way (commits)."""
+    user = user_by_email(session, email)
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or not user.activated:
+        return None
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.commit()
+    return user
 
 
 def invitation_owner(session: Session, invitation: Invitation) -> User | None:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import hidden_fields, login, submit, text_of
+from tests.conftest import FAMILY_HOUSEHOLD, hidden_fields, login, submit, text_of
 from tests.entry.conftest import invite, last_mail
 from wizard import engine
 from wizard.db import db_session
@@ -28,11 +28,7 @@ def _open_affiliation(app: Flask, client: FlaskClient, make_user: Any, campaign_
 def test_recap_of_needs_and_deadline(app: Flask, client: FlaskClient, make_user: Any, campaign_id: int) -> None:
     base = _open_affiliation(app, client, make_user, campaign_id)
     submit(client, f"{base}/regime", {"regime": "general"})
-    submit(client, f"{base}/household", {
-        "cover_partner": "yes", "partner_link": "pacs", "partner_regime": "general",
-        "partner_is_state_agent": "no", "partner_birth_date": "1987-06-02",
-        "cover_children": "yes", "children_count": "2",
-    })  # fmt: skip
+    submit(client, f"{base}/household", FAMILY_HOUSEHOLD)
     submit(client, f"{base}/children", {
         "children-0-birth_date": "2015-09-01", "children-0-situation": "none",
         "children-1-birth_date": "2004-01-15", "children-1-situation": "student",

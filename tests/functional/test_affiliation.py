@@ -6,19 +6,14 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.conftest import hidden_fields, login, submit, text_of
+from tests.conftest import FAMILY_HOUSEHOLD, hidden_fields, login, start_from_home, submit, text_of
 
 
 def _start(client: FlaskClient) -> str:
-    home = client.get("/demarches/affiliation")
-    assert "Je découvre et je m'affilie" in text_of(home)
-    token = hidden_fields(text_of(home))["csrf_token"]
-    response = client.post("/demarches/affiliation", data={"csrf_token": token})
-    assert response.status_code == 302
-    journey_url = response.headers["Location"]
-    step_url = client.get(journey_url).headers["Location"]
-    assert step_url.endswith("/regime")
-    return step_url.rsplit("/", 1)[0]
+    assert "Je découvre et je m'affilie" in text_of(client.get("/demarches/affiliation"))
+    base = start_from_home(client)
+    assert str(client.get(base).headers["Location"]).endswith("/regime")
+    return base
 
 
 def _text(response: Any) -> str:
@@ -35,11 +30,7 @@ def test_affiliation_family_of_four_end_to_end(client: FlaskClient, make_user: A
     response = submit(client, f"{base}/regime", {"regime": "general"})
     assert response.headers["Location"].endswith("/household")
 
-    response = submit(client, f"{base}/household", {
-        "cover_partner": "yes", "partner_link": "pacs", "partner_regime": "general",
-        "partner_is_state_agent": "no", "partner_birth_date": "1987-06-02",
-        "cover_children": "yes", "children_count": "2",
-    })  # fmt: skip
+    response = submit(client, f"{base}/household", FAMILY_HOUSEHOLD)
     assert response.headers["Location"].endswith("/children")
 
     page = client.get(f"{base}/children")

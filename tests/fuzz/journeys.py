@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, hidden_fields, login, submit, text_of
+from tests.conftest import FAMILY_HOUSEHOLD, PASSWORD, hidden_fields, login, start_from_home, submit, text_of
 from wizard import engine, steps
 from wizard.db import db_session
 from wizard.flow import FormStep, SigningStep, entered_steps
@@ -26,11 +26,7 @@ FUZZ_EMAIL = "alea@example.fr"
 REAUTH_URL = "/mon-contrat/identification"
 AFFILIATION_ANSWERS: list[tuple[str, dict[str, str]]] = [
     ("regime", {"regime": "general"}),
-    ("household", {
-        "cover_partner": "yes", "partner_link": "pacs", "partner_regime": "general",
-        "partner_is_state_agent": "no", "partner_birth_date": "1987-06-02",
-        "cover_children": "yes", "children_count": "2",
-    }),
+    ("household", FAMILY_HOUSEHOLD),
     ("children", {
         "children-0-birth_date": "2015-09-01", "children-0-situation": "none",
         "children-1-birth_date": "2004-01-15", "children-1-situation": "student",
@@ -70,9 +66,7 @@ class SeededJourneys:
 
 
 def complete_affiliation(client: FlaskClient) -> None:
-    token = hidden_fields(text_of(client.get("/demarches/affiliation")))["csrf_token"]
-    journey_url = client.post("/demarches/affiliation", data={"csrf_token": token}).headers["Location"]
-    base = client.get(journey_url).headers["Location"].rsplit("/", 1)[0]
+    base = start_from_home(client)
     for step_id, data in AFFILIATION_ANSWERS:
         response = submit(client, f"{base}/{step_id}", data)
         assert response.status_code == 302, (step_id, text_of(response)[:2000])

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import hidden_fields, login, submit, text_of
+from tests.conftest import hidden_fields, login, start_from_home, submit, text_of
 from wizard import create_app
 from wizard.db import db_session
 from wizard.models import Journey
@@ -78,9 +78,7 @@ class TestExpiredSession:
     ) -> None:
         make_user("tard@example.fr")
         login(client, "tard@example.fr")
-        token = hidden_fields(text_of(client.get("/demarches/affiliation")))["csrf_token"]
-        base = client.get(client.post("/demarches/affiliation", data={"csrf_token": token}).headers["Location"])
-        step_url = base.headers["Location"].rsplit("/", 1)[0]
+        step_url = start_from_home(client)
         submit(client, f"{step_url}/regime", {"regime": "general"})
         form = hidden_fields(text_of(client.get(f"{step_url}/household")))
         before = _stored(app)

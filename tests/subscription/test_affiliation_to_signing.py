@@ -8,22 +8,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forms.base import french_date
-from tests.conftest import hidden_fields, login, submit, text_of
+from tests.conftest import FAMILY_HOUSEHOLD, login, start_from_home, submit, text_of
 from tests.subscription.conftest import BANK, CHILDREN, CONTACTS, PARTNER, PERSONAL, SOCIAL, read_pdf
 from wizard.dates import contract_effective_date
 from wizard.subscription import paris_today
 
 
 def _affiliate_family(client: FlaskClient) -> None:
-    home = client.get("/demarches/affiliation")
-    response = client.post("/demarches/affiliation", data={"csrf_token": hidden_fields(text_of(home))["csrf_token"]})
-    base = client.get(response.headers["Location"]).headers["Location"].rsplit("/", 1)[0]
+    base = start_from_home(client)
     submit(client, f"{base}/regime", {"regime": "general"})
-    submit(client, f"{base}/household", {
-        "cover_partner": "yes", "partner_link": "pacs", "partner_regime": "general",
-        "partner_is_state_agent": "no", "partner_birth_date": "1987-06-02",
-        "cover_children": "yes", "children_count": "2",
-    })  # fmt: skip
+    submit(client, f"{base}/household", FAMILY_HOUSEHOLD)
     submit(client, f"{base}/children", {
         "children-0-birth_date": "2015-09-01", "children-0-situation": "none",
         "children-1-birth_date": "2019-09-09", "children-1-situation": "none",

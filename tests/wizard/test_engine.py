@@ -8,16 +8,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import hidden_fields, login, submit, text_of
+from tests.conftest import hidden_fields, login, start_from_home, submit, text_of
 from wizard.db import db_session
 from wizard.engine import Actor, start_journey, submit_step
 from wizard.models import Journey, JourneyEvent, StepAnswer, User, utcnow
-
-
-def _start(client: FlaskClient) -> str:
-    token = hidden_fields(text_of(client.get("/demarches/affiliation")))["csrf_token"]
-    journey_url = client.post("/demarches/affiliation", data={"csrf_token": token}).headers["Location"]
-    return client.get(journey_url).headers["Location"].rsplit("/", 1)[0]
 
 
 def _journey(app: Flask) -> Journey:
@@ -30,7 +24,7 @@ def _journey(app: Flask) -> Journey:
 def _logged_in(client: FlaskClient, make_user: Any, email: str = "e@example.fr") -> str:
     make_user(email)
     login(client, email)
-    return _start(client)
+    return start_from_home(client)
 
 
 def test_double_click_is_detected_and_keeps_newer_answers(app: Flask, client: FlaskClient, make_user: Any) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from forms.accounts import ForgotPasswordForm, ResetPasswordForm
@@ -14,7 +13,6 @@ from wizard.db import db_session
 from wizard.engine import open_journeys
 from wizard.extensions import limiter
 from wizard.models import User
-from wizard.passwords import hash_password, needs_rehash, verify_password
 from wizard.security import is_safe_redirect
 
 bp = Blueprint("auth", __name__)
@@ -46,7 +44,7 @@ def _email_key() -> str:
 def login() -> Response | str:
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data or "", form.password.data or "")
+        user = accounts.authenticate(db_session(), form.email.data or "", form.password.data or "")
         if user is not None:
             login_user(user)
             # a permanent session expires after PERMANENT_SESSION_LIFETIME of inactivity, checked by the server
@@ -56,18 +54,6 @@ def login() -> Response | str:
             return redirect(after_login_target(user))
         form.password.errors.append(BAD_CREDENTIALS)
     return render_template("auth/login.html", form=form, next=request.args.get("next", ""))
-
-
-def authenticate(email: str, password: str) -> User | None:
-    session = db_session()
-    user: User | None = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    valid = verify_password(user.password_hash if user else None, password)
-    if user is None or not valid or not user.activated:
-        return None
-    if user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        session.commit()
-    return user
 
 
 def after_login_target(user: User) -> str:
