@@ -2,7 +2,9 @@
 
 The evidence file ``audit-trail.json`` is added in the same incremental revision as the signature, so the
 signature's byte range covers it and the whole file. The visible field is placed over the document's
-signature area (found through the DocuSign anchor string) or, failing that, at the bottom of the last page.
+signature area (the destination of the document's bookmark :data:`~signing.documents.layout.SIGNATURE_DESTINATION`) or,
+failing that, at the bottom of the last page. The stamp's text is set in the documents' embedded Unicode
+family (subset), so the signer's name prints as typed.
 :func:`validate_sealed_pdf` is the product's own verifier: it trusts only the given root, never the OS list.
 """
 
@@ -12,13 +14,18 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from cryptography import x509
 from pyhanko.pdf_utils import embed, generic
+from pyhanko.pdf_utils.font.api import FontEngineFactory
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -26,7 +33,8 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from signing.documents.layout import MARGIN, SIGN_ANCHOR, french_datetime
+from signing.documents.anchors import signature_area
+from signing.documents.layout import MARGIN, font_path, french_datetime
 from signing.pki import Pki, to_asn1
 
 EVIDENCE_FILENAME = "audit-trail.json"
@@ -86,11 +94,28 @@ def seal_pdf(
         reason="Signature électronique de l'adhérent(e)",
     )
     text = stamp_text(signer_name, signed_at, separator="\n").replace("%", "%%")  # pyHanko %-interpolates
-    style = TextStampStyle(stamp_text=text, border_width=1)
+    style = TextStampStyle(
+        stamp_text=text,
+        border_width=1,
+        text_box_style=TextBoxStyle(font=_StampFont()),
+    )
     field_spec = fields.SigFieldSpec(field_name, on_page=page, box=box)
     pdf_signer = signers.PdfSigner(meta, pki.signer(), stamp_style=style, new_field_spec=field_spec)
     output: io.BytesIO = pdf_signer.sign_pdf(writer)
     return output.getvalue()
+
+
+class _StampFont(FontEngineFactory):
+    """The documents' TrueType family for the stamp, subset and embedded (read into memory, no open file)."""
+
+    def create_font_engine(self, writer: BasePdfFileWriter, obj_stream: Any = None) -> GlyphAccumulator:
+        return GlyphAccumulator(writer, font_handle=io.BytesIO(_font_bytes()), font_size=9, obj_stream=obj_stream)
+
+
+@lru_cache(maxsize=1)
+def _font_bytes() -> bytes:
+    with open(font_path(), "rb") as handle:
+        return handle.read()
 
 
 def _embed_evidence(writer: IncrementalPdfFileWriter, evidence: dict[str, object], signed_at: datetime) -> None:
@@ -109,27 +134,14 @@ def _embed_evidence(writer: IncrementalPdfFileWriter, evidence: dict[str, object
 
 
 def _field_position(pdf: bytes) -> tuple[int, Box]:
-    """The page index and box of the signature area, from the anchor's position when the PDF has one."""
+    """The page index and box of the signature area, from the document's signature bookmark when it has one."""
+    area = signature_area(pdf)
+    if area is not None:
+        index, x, y = area
+        return index, (round(x + 4), round(y + 21), round(x + 4 + FIELD_WIDTH), round(y + 21 + FIELD_HEIGHT))
     reader = PdfReader(io.BytesIO(pdf))
-    for index in range(len(reader.pages) - 1, -1, -1):
-        anchor = _anchor_point(reader, index)
-        if anchor is not None:
-            x, y = anchor
-            return index, (round(x - 4), round(y - 24), round(x - 4 + FIELD_WIDTH), round(y - 24 + FIELD_HEIGHT))
     left = round(MARGIN)
     return len(reader.pages) - 1, (left, round(FALLBACK_Y), left + round(FIELD_WIDTH), round(FALLBACK_Y + FIELD_HEIGHT))
-
-
-def _anchor_point(reader: PdfReader, index: int) -> tuple[float, float] | None:
-    found: list[tuple[float, float]] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
-        if SIGN_ANCHOR in text and not found:
-            x, y = tm[4], tm[5]
-            found.append((cm[0] * x + cm[2] * y + cm[4], cm[1] * x + cm[3] * y + cm[5]))
-
-    reader.pages[index].extract_text(visitor_text=visit)
-    return found[0] if found else None
 
 
 def validate_sealed_pdf(pdf: bytes, root_cert: x509.Certificate) -> SealCheck:

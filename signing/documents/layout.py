@@ -1,7 +1,8 @@
 """The one layout every contract document shares.
 
-Guarantees: real, extractable text in the PDF standard font Helvetica (WinAnsi covers é è à ç « » € œ, and
-tests read them back with pypdf); a brand header and a footer with the legal notice and « Page n / N » on
+Guarantees: real, extractable text in an embedded, subset Unicode TrueType family (DejaVu Sans, from the
+Debian package ``fonts-dejavu-core``: every name prints as typed, « Łukasz Šťěpánek-Øberg » included, and
+tests read it back with pypdf and pdftotext); a brand header and a footer with the legal notice and « Page n / N » on
 every page; a diagonal SPECIMEN watermark on every page when ``specimen`` is set (HR preview); identical
 inputs give identical bytes (``invariant=1``). User text is always escaped before it reaches ReportLab's
 paragraph mark-up. Plain spaces are used everywhere (no narrow no-break space) so extracted text is
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,19 +27,25 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from config.catalogue import Brand
 
-#: DocuSign anchor strings, drawn as tiny white text in the signature area of every signed document.
+#: DocuSign anchor strings, drawn as tiny white text in the signature area of what is sent to DocuSign only
+#: (:func:`signing.documents.anchors.with_docusign_anchors`), never in a locally signed document
 SIGN_ANCHOR = "\\sig1\\"
 DATE_ANCHOR = "\\date1\\"
 SPECIMEN_TEXT = "SPECIMEN"
 PARIS = ZoneInfo("Europe/Paris")
 
-FONT = "Helvetica"
-FONT_BOLD = "Helvetica-Bold"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+#: where the TrueType files live (Debian's fonts-dejavu-core); ``AFFILIATION_FONT_DIR`` overrides it
+DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
@@ -48,6 +56,34 @@ _MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
+
+
+class FontMissingError(RuntimeError):
+    """The documents' TrueType family is not installed: no document may fall back to a non-embedded font."""
+
+
+def font_dir() -> str:
+    return os.environ.get("AFFILIATION_FONT_DIR") or DEFAULT_FONT_DIR
+
+
+def font_path(name: str = FONT) -> str:
+    """The TrueType file of ``name`` (``FONT`` or ``FONT_BOLD``); :class:`FontMissingError` when absent."""
+    path = os.path.join(font_dir(), FONT_FILES[name])
+    if not os.path.isfile(path):
+        raise FontMissingError(
+            f"Police {FONT_FILES[name]} introuvable dans {font_dir()} : installez le paquet Debian "
+            "fonts-dejavu-core (ou indiquez le dossier des polices DejaVu dans AFFILIATION_FONT_DIR)."
+        )
+    return path
+
+
+def register_fonts() -> None:
+    """Register the embedded family with ReportLab once (idempotent); raises :class:`FontMissingError`."""
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name in FONT_FILES:
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, font_path(name)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
 # --- French formatting -------------------------------------------------------------------------------
@@ -184,6 +220,7 @@ class Styles:
 
 @lru_cache(maxsize=1)
 def styles() -> Styles:
+    register_fonts()
     body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=4, language="fr")
     return Styles(
         title=ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=16, leading=20, spaceAfter=8),
@@ -226,6 +263,7 @@ def table(
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, GREY),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # ReportLab's default cell font is the non-embedded Helvetica
     ]
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), LIGHT))
@@ -239,19 +277,42 @@ def key_values(pairs: Iterable[tuple[str, str]]) -> Table:
     st = styles()
     cells = [[para(label, st.cell_bold), para(value, st.cell)] for label, value in pairs]
     grid = Table(cells, colWidths=[CONTENT_WIDTH * 0.34, CONTENT_WIDTH * 0.66])
-    grid.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, LIGHT), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    grid.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, LIGHT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ]
+        )
+    )
     grid.spaceAfter = 6
     return grid
 
 
-class SignatureBox(Flowable):  # type: ignore[misc]  # ReportLab ships no type information
-    """A framed signature area carrying the DocuSign anchors as 1-point white text."""
+#: the outline entry (bookmark) whose destination is the bottom-left corner of the signature area
+SIGNATURE_DESTINATION = "Zone de signature"
 
-    def __init__(self, caption: str, width: float = 85 * mm, height: float = 32 * mm) -> None:
+
+class SignatureBox(Flowable):  # type: ignore[misc]  # ReportLab ships no type information
+    """A framed signature area; its position is recorded as the bookmark (outline entry) ``destination``.
+
+    No hidden text: the local seal and the DocuSign anchors (:mod:`signing.documents.anchors`, added only
+    to what is sent to DocuSign) both find the area through the destination.
+    """
+
+    def __init__(
+        self,
+        caption: str,
+        width: float = 85 * mm,
+        height: float = 32 * mm,
+        destination: str = SIGNATURE_DESTINATION,
+    ) -> None:
         super().__init__()
         self.caption = caption
         self.width = width
         self.height = height
+        self.destination = destination
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -263,10 +324,8 @@ class SignatureBox(Flowable):  # type: ignore[misc]  # ReportLab ships no type i
         canv.setFillColor(GREY)
         canv.setFont(FONT, 8)
         canv.drawString(4, self.height - 11, self.caption)
-        canv.setFillColor(colors.white)
-        canv.setFont(FONT, 1)
-        canv.drawString(8, self.height / 2, SIGN_ANCHOR)
-        canv.drawString(8, 6, DATE_ANCHOR)
+        canv.bookmarkHorizontal(self.destination, 0, 0)
+        canv.addOutlineEntry(self.destination, self.destination, level=0)
 
 
 def signature_block(place: str, signed_on: date, caption: str = "Signature de l'adhérent(e)") -> Flowable:
@@ -283,6 +342,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab ships no type 
     """Defers pages until the end so each footer can say « Page n / N »."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["initialFontName"] = FONT  # never a reference to the non-embedded Helvetica
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
 
@@ -365,6 +425,7 @@ class DocumentInfo:
 
 def render_document(info: DocumentInfo, story: Sequence[Flowable], *, brand: Brand, specimen: bool) -> bytes:
     """Lay ``story`` out on branded A4 pages and return the PDF bytes (deterministic)."""
+    register_fonts()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,

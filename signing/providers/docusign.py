@@ -59,6 +59,7 @@ from docusign_esign import Signer as DocuSignSigner
 from docusign_esign.client.api_exception import ApiException, ArgumentException
 from docusign_esign.client.configuration import Configuration
 
+from signing.documents.anchors import with_docusign_anchors
 from signing.providers.base import (
     DocumentToSign,
     ProviderError,
@@ -305,7 +306,7 @@ class DocuSignProvider:
             email_subject=EMAIL_SUBJECT,
             documents=[
                 Document(
-                    document_base64=base64.b64encode(document.pdf).decode("ascii"),
+                    document_base64=base64.b64encode(with_docusign_anchors(document.pdf)).decode("ascii"),
                     document_id=str(number),
                     name=document.title,
                     file_extension="pdf",

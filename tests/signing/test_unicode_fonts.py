@@ -1,0 +1,126 @@
+"""Every document prints a name outside Windows-1252 exactly, in an embedded subset Unicode font.
+
+Read back twice, with pypdf and with poppler's pdftotext; ``pdffonts`` must list every font as embedded and
+subset (no standard-14 font left, the seal's stamp included); the sealed copy stays valid for pdfsig.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from signing.documents import layout
+from signing.documents.bulletin import BulletinData, render_bulletin
+from signing.documents.designation import DesignationData, render_designation
+from signing.documents.dispense import DispenseData, render_dispense
+from signing.documents.guarantees import render_guarantees
+from signing.documents.layout import FontMissingError, Identity, font_path
+from signing.documents.mandate import MandateData, render_mandate
+from signing.documents.notice import render_notice
+from signing.documents.quote import QuoteData, QuotePerson, render_quote
+from signing.pki import Pki
+from signing.seal import seal_pdf, validate_sealed_pdf
+
+NAME_FIRST, NAME_LAST = "Łukasz", "Šťěpánek-Øberg"
+FULL = f"{NAME_FIRST} {NAME_LAST}"
+POPPLER = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
+
+
+@pytest.fixture
+def lukasz(member: Identity) -> Identity:
+    return replace(member, civilite="Monsieur", first_name=NAME_FIRST, last_name=NAME_LAST, birth_name="Štěpánek")
+
+
+def _documents(request: pytest.FixtureRequest, lukasz: Identity) -> dict[str, bytes]:
+    fx: Callable[[str], Any] = request.getfixturevalue
+    bulletin: BulletinData = fx("bulletin_data")
+    mandate: MandateData = fx("mandate_data")
+    dispense: DispenseData = fx("dispense_data")
+    designation: DesignationData = fx("designation_data")
+    quote: QuoteData = fx("quote_data")
+    return {
+        "bulletin": render_bulletin(replace(bulletin, member=lukasz)),
+        "mandate": render_mandate(replace(mandate, debtor_first_name=NAME_FIRST, debtor_last_name=NAME_LAST)),
+        "dispense": render_dispense(replace(dispense, agent=lukasz)),
+        "designation": render_designation(replace(designation, member=lukasz)),
+        "quote": render_quote(replace(quote, people=(QuotePerson(f"Vous — {FULL}", date(1990, 1, 2)), quote.people[1]))),
+        "notice": render_notice(fx("notice_data")),
+        "guarantees": render_guarantees(fx("guarantees_data")),
+    }
+
+
+def _pdffonts(pdf: bytes, tmp_path: Path) -> list[list[str]]:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, timeout=60, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+def _pdftotext(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+
+
+def _fonts_embedded_and_subset(rows: list[list[str]]) -> None:
+    assert rows, "no font listed"
+    for row in rows:
+        # name type… encoding emb sub uni object-id gen: the last five columns are fixed
+        emb, sub, uni = row[-5], row[-4], row[-3]
+        assert (emb, sub) == ("yes", "yes"), row
+        assert uni == "yes", row
+        assert "DejaVuSans" in row[0], row
+
+
+@POPPLER
+def test_every_document_prints_the_name_exactly_in_embedded_subset_fonts(
+    request: pytest.FixtureRequest, lukasz: Identity, tmp_path: Path
+) -> None:
+    for kind, pdf in _documents(request, lukasz).items():
+        _fonts_embedded_and_subset(_pdffonts(pdf, tmp_path))
+        if kind in {"notice", "guarantees"}:
+            continue  # generic documents: no member name
+        pypdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        poppler_text = _pdftotext(pdf, tmp_path)
+        for text in (pypdf_text, poppler_text):
+            assert NAME_FIRST in text, kind
+            assert NAME_LAST in text, kind
+            assert "■" not in text, kind
+
+
+@POPPLER
+def test_the_sealed_copy_keeps_every_font_embedded_and_the_signature_valid(
+    request: pytest.FixtureRequest, lukasz: Identity, pki: Pki, tmp_path: Path
+) -> None:
+    bulletin = _documents(request, lukasz)["bulletin"]
+    sealed = seal_pdf(
+        bulletin, pki=pki, signer_name=FULL, signed_at=datetime(2026, 4, 12, 12, 5, tzinfo=UTC), evidence={"a": 1}
+    )
+    rows = _pdffonts(sealed, tmp_path)
+    _fonts_embedded_and_subset(rows)
+    assert len(rows) >= 3  # the stamp's own subset joins the document's two
+    assert f"Signé électroniquement par {FULL}" in _pdftotext(sealed, tmp_path).replace("\n", " ")
+    assert validate_sealed_pdf(sealed, pki.root_cert).ok
+    path = tmp_path / "sealed.pdf"
+    path.write_bytes(sealed)
+    result = subprocess.run(["pdfsig", "-nocert", str(path)], capture_output=True, text=True, timeout=60, check=False)
+    assert "Signature Validation: Signature is Valid." in result.stdout
+
+
+def test_a_missing_font_file_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("AFFILIATION_FONT_DIR", str(tmp_path))
+    with pytest.raises(FontMissingError, match="fonts-dejavu-core"):
+        font_path(layout.FONT)
+    monkeypatch.delenv("AFFILIATION_FONT_DIR")
+    assert Path(font_path(layout.FONT_BOLD)).is_file()
