@@ -52,7 +52,9 @@ def _documents(request: pytest.FixtureRequest, lukasz: Identity) -> dict[str, by
         "mandate": render_mandate(replace(mandate, debtor_first_name=NAME_FIRST, debtor_last_name=NAME_LAST)),
         "dispense": render_dispense(replace(dispense, agent=lukasz)),
         "designation": render_designation(replace(designation, member=lukasz)),
-        "quote": render_quote(replace(quote, people=(QuotePerson(f"Vous — {FULL}", date(1990, 1, 2)), quote.people[1]))),
+        "quote": render_quote(
+            replace(quote, people=(QuotePerson(f"Vous — {FULL}", date(1990, 1, 2)), *quote.people[1:]))
+        ),
         "notice": render_notice(fx("notice_data")),
         "guarantees": render_guarantees(fx("guarantees_data")),
     }
