@@ -7,7 +7,7 @@ The reasons and their rules (end date needed, other insurer needed, cap in month
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from wtforms import DateField, EmailField, RadioField, StringField
@@ -17,6 +17,7 @@ from config.catalogue import DispenseReason
 from forms.affiliation import DATE_MESSAGE, check_birth_date
 from forms.base import StepForm, french_date
 from forms.fields import options
+from wizard.dates import paris_date
 from wizard.flow import StepContext
 
 CIVILITIES = options([("Madame", "Madame"), ("Monsieur", "Monsieur")])
@@ -33,6 +34,11 @@ def chosen_reason(context: StepContext) -> DispenseReason | None:
     """The reason ticked in the first step (None before it was validly answered)."""
     code = context.answers.value("reason", "reason")
     return context.catalogue.dispense_reason(code) if code else None
+
+
+def end_floor(effective_date: date, today: date | None = None) -> date:
+    """A dispense must end after this day: the member's effective date, or today when that is later."""
+    return max(effective_date, today or paris_date(datetime.now(UTC)))
 
 
 def latest_end_date(reason: DispenseReason, effective_date: date) -> date | None:
@@ -69,8 +75,8 @@ class DetailsForm(StepForm):
             self.end_date.process_errors = [] if blank else [DATE_MESSAGE]
         reason = chosen_reason(self.context)
         limit = latest_end_date(reason, self.context.effective_date) if reason else None
-        after = french_date(self.context.effective_date)
-        self.end_date.description = f"Elle doit être postérieure à la date d'effet du contrat ({after})" + (
+        after = french_date(end_floor(self.context.effective_date))
+        self.end_date.description = f"Elle doit être postérieure au {after}" + (
             f" et au plus tard le {french_date(limit)}." if limit else "."
         )
 
@@ -85,10 +91,11 @@ class DetailsForm(StepForm):
         if field.data is None:
             raise ValidationError("Indiquez la date de fin de votre dispense.")
         effective = self.context.effective_date
-        if field.data <= effective:
+        floor = end_floor(effective)
+        if field.data <= floor:
             raise ValidationError(
-                "La date de fin de dispense doit être postérieure à la date d'effet du contrat "
-                f"({french_date(effective)})."
+                "La date de fin de dispense doit être postérieure à la date d'effet de votre adhésion et à la "
+                f"date du jour : indiquez une date après le {french_date(floor)}."
             )
         limit = latest_end_date(reason, effective)
         if limit is not None and field.data > limit:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from config.catalogue import default_catalogue
 from forms.base import StepForm
+from wizard.dates import member_effective_date, paris_date
 from wizard.flow import Answers, Flow, FormStep, Step, StepContext, entered_steps
 from wizard.models import Journey
 from wizard.registry import registry
@@ -63,11 +64,29 @@ def effective_answers(journey: Journey, flow: Flow | None = None) -> Answers:
     return Answers({k: v for k, v in answers.items() if k in on_path or SOURCE_SEPARATOR in k})
 
 
-def effective_date(journey: Journey) -> date:
+def campaign_effective_date(journey: Journey) -> date:
+    """The contract's collective effective date: the campaign's, or the configured default outside one."""
     if journey.campaign is not None:
         return journey.campaign.effective_date
     default: date = current_app.config["DEFAULT_EFFECTIVE_DATE"]
     return default
+
+
+def joined_on(journey: Journey) -> date:
+    """The day the member joins: when the journey was completed (signed), else today (Paris time)."""
+    if journey.completed_at is not None:
+        return paris_date(journey.completed_at)
+    return paris_date(datetime.now(UTC))
+
+
+def effective_date(journey: Journey, on: date | None = None) -> date:
+    """THE member's effective date, for every page, document, age check, cap and email.
+
+    The campaign's date, or for a late joiner the date the contract's late-joiner rule gives from the day
+    they join (``on``, default :func:`joined_on`); see :func:`wizard.dates.member_effective_date`.
+    """
+    rule = default_catalogue().late_joiner_rule
+    return member_effective_date(campaign_effective_date(journey), on or joined_on(journey), rule)
 
 
 def step_context(journey: Journey, answers: Answers | None = None) -> StepContext:

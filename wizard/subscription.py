@@ -65,7 +65,8 @@ def subscription_terms(
 def journey_terms(journey: Journey, on: date | None = None) -> Terms | None:
     """The terms of this subscription journey for someone signing on ``on`` (default: today)."""
     sources = (journey.context or {}).get("sources", {})
-    return subscription_terms(default_catalogue(), sources, steps.effective_date(journey), on or paris_today())
+    on = on or paris_today()
+    return subscription_terms(default_catalogue(), sources, steps.effective_date(journey, on), on)
 
 
 def signed_effective_date(journey: Journey) -> date | None:

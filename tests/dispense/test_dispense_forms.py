@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +11,9 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from config.catalogue import default_catalogue
+from forms.base import french_date
 from forms.dispense import AttestationForm, DetailsForm, ReasonForm, add_months
+from wizard.dates import paris_date
 from wizard.flow import Answers, StepContext
 
 EFFECTIVE = date(2026, 5, 1)
@@ -52,11 +54,34 @@ def test_reason_lists_the_five_configured_cases() -> None:
     assert errors(ReasonForm, {}) == {"reason": ["Choisissez le motif de votre dispense."]}
 
 
-@pytest.mark.parametrize("end", ["2026-05-01", "2026-04-30", "2025-12-31"])
-def test_end_date_must_be_after_the_effective_date(end: str) -> None:
-    assert errors(DetailsForm, {"end_date": end}, reason="css") == {
-        "end_date": ["La date de fin de dispense doit être postérieure à la date d'effet du contrat (1er mai 2026)."]
-    }
+def _end_errors(end: date, effective: date) -> list[str]:
+    answers = Answers({"reason": {"reason": "css"}})
+    ctx = StepContext(catalogue=default_catalogue(), effective_date=effective, answers=answers, prefill={})
+    form = DetailsForm(MultiDict({"end_date": end.isoformat()}), context=ctx)
+    form.validate()
+    return list(form.errors.get("end_date", []))
+
+
+def _floor_message(day: date) -> list[str]:
+    return [
+        "La date de fin de dispense doit être postérieure à la date d'effet de votre adhésion et à la date du "
+        f"jour : indiquez une date après le {french_date(day)}."
+    ]
+
+
+@pytest.mark.parametrize("days", [0, -1, -200])
+def test_end_date_must_be_after_a_future_effective_date(days: int) -> None:
+    effective = paris_date(datetime.now(UTC)) + timedelta(days=60)
+    assert _end_errors(effective + timedelta(days=days), effective) == _floor_message(effective)
+    assert _end_errors(effective + timedelta(days=1), effective) == []
+
+
+@pytest.mark.parametrize("days", [0, -1, -30])
+def test_an_end_date_already_past_is_refused_even_after_a_past_effective_date(days: int) -> None:
+    today = paris_date(datetime.now(UTC))
+    effective = today - timedelta(days=90)
+    assert _end_errors(today + timedelta(days=days), effective) == _floor_message(today)
+    assert _end_errors(today + timedelta(days=1), effective) == []
 
 
 def test_individual_contract_is_capped_at_twelve_months() -> None:

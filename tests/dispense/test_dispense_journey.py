@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from forms.base import french_date
+from forms.dispense import add_months
 from signing.seal import validate_sealed_pdf
 from tests.conftest import login, submit, text_of
 from tests.dispense.helpers import journey_base, outbox, pdf_text, post_start, sign_locally, signed_documents
-from wizard.signing import organisation_pki
+from wizard.dates import member_effective_date
+from wizard.signing import organisation_pki, paris_today
 
 EMAIL = "helene.dupre@example.fr"
 ATTESTATION = {
@@ -18,6 +22,12 @@ ATTESTATION = {
     "postal_address": "8 place de la République, 98714 Papeete", "email": EMAIL, "phone": "+689 40 12 34 56",
     "place": "Papeete",
 }  # fmt: skip
+
+
+def member_dates(app: Flask) -> tuple[date, date]:
+    """The member's effective date (late-joiner rule applied from today) and the 12-month cap after it."""
+    effective = member_effective_date(app.config["DEFAULT_EFFECTIVE_DATE"], paris_today(), "first_of_next_month")
+    return effective, add_months(effective, 12)
 
 
 def start_dispense(client: FlaskClient) -> str:
@@ -39,9 +49,11 @@ def test_dispense_end_to_end_signed_attestation_and_email(client: FlaskClient, a
     response = submit(client, f"{base}/reason", {"reason": "individual_contract"})
     assert response.headers["Location"].endswith("/details")
 
+    _effective, cap = member_dates(app)
+    end = cap - timedelta(days=1)
     page = text_of(client.get(f"{base}/details"))
-    assert "Organisme assureur de votre autre contrat" in page and "au plus tard le 1er mai 2027" in page
-    response = submit(client, f"{base}/details", {"end_date": "2026-12-31", "other_insurer": "Mutuelle du Lagon"})
+    assert "Organisme assureur de votre autre contrat" in page and f"au plus tard le {french_date(cap)}" in page
+    response = submit(client, f"{base}/details", {"end_date": end.isoformat(), "other_insurer": "Mutuelle du Lagon"})
     assert response.headers["Location"].endswith("/attestation")
 
     page = text_of(client.get(f"{base}/attestation"))
@@ -51,7 +63,7 @@ def test_dispense_end_to_end_signed_attestation_and_email(client: FlaskClient, a
 
     review = text_of(client.get(f"{base}/review"))
     assert "en cliquant sur le bouton de validation, la procédure de demande de dispense sera enclenchée" in review
-    assert "31 décembre 2026" in review and "Mutuelle du Lagon" in review
+    assert french_date(end) in review and "Mutuelle du Lagon" in review
     assert "Valider ma demande de dispense" in review
     response = submit(client, f"{base}/review", {})
     assert response.headers["Location"].endswith("/signature")
@@ -62,13 +74,13 @@ def test_dispense_end_to_end_signed_attestation_and_email(client: FlaskClient, a
     assert done.headers["Location"].endswith("/done")
     page = text_of(client.get(done.headers["Location"]))
     assert "Votre demande de dispense est enregistrée" in page
-    assert "jusqu'au 31 décembre 2026" in page
+    assert f"jusqu'au {french_date(end)}" in page
 
     (attestation,) = signed_documents(app, "dispense")
     text = pdf_text(attestation.content)
     assert "[X] Couvert par un contrat individuel" in text
     assert "[ ] Bénéficiaire de la complémentaire santé solidaire (C2S)" in text
-    assert "31 décembre 2026" in text and "Mutuelle du Lagon" in text
+    assert french_date(end) in text and "Mutuelle du Lagon" in text
     assert "Dupré" in text and "8 place de la République, 98714 Papeete" in text and "Papeete" in text
     with app.app_context():
         check = validate_sealed_pdf(attestation.content, organisation_pki(app).root_cert)
@@ -77,31 +89,36 @@ def test_dispense_end_to_end_signed_attestation_and_email(client: FlaskClient, a
     (email,) = outbox(app, "dispense_confirmation")
     assert email.to_address == EMAIL
     assert "Nous avons bien reçu votre demande de dispense" in email.text_body
-    assert "Fin de la dispense : 31 décembre 2026" in email.text_body
+    assert f"Fin de la dispense : {french_date(end)}" in email.text_body
     assert "Si vous n'êtes pas à l'origine de cette demande" in email.text_body
 
     dashboard = text_of(client.get("/mes-demarches"))
-    assert "Dispense enregistrée jusqu'au 31 décembre 2026" in dashboard
+    assert f"Dispense enregistrée jusqu'au {french_date(end)}" in dashboard
 
 
-def test_bad_inputs_are_said_at_the_field_and_nothing_saved_is_lost(client: FlaskClient, make_user: Any) -> None:
+def test_bad_inputs_are_said_at_the_field_and_nothing_saved_is_lost(
+    client: FlaskClient, app: Flask, make_user: Any
+) -> None:
+    effective, cap = member_dates(app)
     make_user(EMAIL)
     login(client, EMAIL)
     base = start_dispense(client)
     assert submit(client, f"{base}/reason", {}).status_code == 422
     submit(client, f"{base}/reason", {"reason": "individual_contract"})
 
-    response = submit(client, f"{base}/details", {"end_date": "2027-06-30", "other_insurer": ""})
+    too_late = (cap + timedelta(days=60)).isoformat()
+    response = submit(client, f"{base}/details", {"end_date": too_late, "other_insurer": ""})
     assert response.status_code == 422
     page = text_of(response)
     assert "Il y a 2 erreurs à corriger" in page
-    assert "indiquez une date au plus tard le 1er mai 2027" in page
+    assert f"indiquez une date au plus tard le {french_date(cap)}" in page
     assert "Indiquez l'organisme assureur de votre autre contrat." in page
-    assert 'value="2027-06-30"' in page  # what was typed stays in the field
+    assert f'value="{too_late}"' in page  # what was typed stays in the field
 
-    response = submit(client, f"{base}/details", {"end_date": "2026-04-01", "other_insurer": "Mutuelle X"})
-    assert "doit être postérieure à la date d'effet du contrat (1er mai 2026)" in text_of(response)
-    submit(client, f"{base}/details", {"end_date": "2026-10-31", "other_insurer": "Mutuelle X"})
+    response = submit(client, f"{base}/details", {"end_date": effective.isoformat(), "other_insurer": "Mutuelle X"})
+    assert f"indiquez une date après le {french_date(effective)}" in text_of(response)
+    kept = (cap - timedelta(days=10)).isoformat()
+    submit(client, f"{base}/details", {"end_date": kept, "other_insurer": "Mutuelle X"})
 
     response = submit(client, f"{base}/attestation", {**ATTESTATION, "place": "", "postal_address": ""})
     assert response.status_code == 422
@@ -109,7 +126,7 @@ def test_bad_inputs_are_said_at_the_field_and_nothing_saved_is_lost(client: Flas
     assert "Indiquez la ville où vous signez l'attestation." in page
     assert "Indiquez votre adresse postale." in page
     # the earlier steps are intact
-    assert 'value="2026-10-31"' in text_of(client.get(f"{base}/details"))
+    assert f'value="{kept}"' in text_of(client.get(f"{base}/details"))
     saved = submit(client, f"{base}/attestation", {**ATTESTATION, "place": ""}, action="save")
     assert saved.status_code == 302
     assert "8 place de la République" in text_of(client.get(f"{base}/attestation"))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from config.catalogue import default_catalogue
 from forms.base import french_date
 from wizard import steps
+from wizard.dates import member_effective_date
 from wizard.dispense import dispense_status_label
 from wizard.flow import Answers, Flow, SigningStep
 from wizard.models import Campaign, Invitation, Journey, JourneyStatus, User
@@ -134,6 +135,8 @@ def needs_recap(journey: Journey) -> list[tuple[str, str]]:
 class CampaignNotice:
     campaign: Campaign
     decided: bool
+    #: the member's effective date if affiliated automatically (the late-joiner rule applied from today)
+    effective_date: date
 
 
 def campaign_notices(session: Session, owner: User, today: date | None = None) -> list[CampaignNotice]:
@@ -149,7 +152,11 @@ def campaign_notices(session: Session, owner: User, today: date | None = None) -
         j.campaign_id for j in owner_journeys(session, owner)
         if j.flow_id in ("subscription", "dispense") and j.status == JourneyStatus.COMPLETED
     }  # fmt: skip
-    return [CampaignNotice(c, c.id in decided_flows) for c in session.scalars(query).unique()]
+    rule = default_catalogue().late_joiner_rule
+    return [
+        CampaignNotice(c, c.id in decided_flows, member_effective_date(c.effective_date, today, rule))
+        for c in session.scalars(query).unique()
+    ]
 
 
 def owner_journeys(session: Session, owner: User) -> list[Journey]:
