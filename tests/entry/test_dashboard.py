@@ -7,8 +7,10 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from forms.base import french_date
 from tests.conftest import FAMILY_HOUSEHOLD, hidden_fields, login, submit, text_of
 from tests.entry.conftest import invite, last_mail
+from tests.member_dates import member_date
 from wizard import engine
 from wizard.db import db_session
 from wizard.models import Campaign, JourneyStatus, User, utcnow
@@ -37,7 +39,7 @@ def test_recap_of_needs_and_deadline(app: Flask, client: FlaskClient, make_user:
 
     page = text_of(client.get("/mes-demarches"))
     assert "Affiliation à finaliser" in page and "Rappel de mes besoins" in page
-    for label, value in (("Date d'effet souhaitée", "1er mai 2026"), ("Conjoint(e) couvert(e)", "Oui"),
+    for label, value in (("Date d'effet souhaitée", french_date(member_date())), ("Conjoint(e) couvert(e)", "Oui"),
                          ("Enfants couverts", "Oui — 2"), ("Montant mensuel", "46,00 €")):  # fmt: skip
         assert f"<dt>{label}</dt><dd>{value}</dd>" in page, label
     assert "<dt>Date du devis</dt>" in page

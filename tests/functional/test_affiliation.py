@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask.testing import FlaskClient
 
+from forms.affiliation import age_on
+from forms.base import french_date
 from tests.conftest import FAMILY_HOUSEHOLD, hidden_fields, login, start_from_home, submit, text_of
+from tests.member_dates import member_date
 
 
 def _start(client: FlaskClient) -> str:
@@ -109,14 +113,14 @@ def test_affiliation_children_age_rules_and_count(client: FlaskClient, make_user
     submit(client, f"{base}/regime", {"regime": "general"})
     submit(client, f"{base}/household", {"cover_partner": "no", "cover_children": "yes", "children_count": "3"})
     page = submit(client, f"{base}/children", {
-        "children-0-birth_date": "2003-02-01", "children-0-situation": "none",  # 23 on 1 May 2026
+        "children-0-birth_date": "2003-02-01", "children-0-situation": "none",  # 23 on the member's date
         "children-1-birth_date": "1990-01-01", "children-1-situation": "student",  # 36: only if disabled
         "children-2-birth_date": "pas une date", "children-2-situation": "none",
     })  # fmt: skip
     text = _text(page)
     assert page.status_code == 422
-    assert "Cet enfant aura 23 ans le 1er mai 2026" in text
-    assert "Cet enfant aura 36 ans" in text
+    assert f"Cet enfant aura 23 ans le {french_date(member_date())}" in text
+    assert f"Cet enfant aura {age_on(date(1990, 1, 1), member_date())} ans" in text
     assert "Indiquez une date valide au format jj/mm/aaaa." in text
     page = submit(client, f"{base}/children", {
         "children-0-birth_date": "2003-02-01", "children-0-situation": "apprentice",

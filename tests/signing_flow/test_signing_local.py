@@ -11,8 +11,10 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
+from forms.base import french_date
 from signing.seal import read_evidence, validate_sealed_pdf
 from tests.conftest import hidden_fields, login, submit, text_of
+from tests.member_dates import member_date
 from tests.signing_flow import testflow
 from tests.signing_flow.conftest import emailed_codes, journey_of, post_code, sign_up_to_ceremony
 from wizard.db import db_session
@@ -35,7 +37,7 @@ def test_signing_page_shows_documents_amounts_and_unticked_box(client: FlaskClie
     page = text_of(client.get(at_signing))
     assert "Bulletin d'adhésion" in page and "Mandat de prélèvement SEPA" in page
     assert page.count(">Voir<") == 2 and page.count(">Télécharger<") == 2
-    assert "Votre contrat prendra effet le 1er mai 2026." in page
+    assert f"Votre contrat prendra effet le {french_date(member_date())}." in page
     assert "Le montant de votre cotisation sera de 46,00 € par mois." in page
     assert testflow.CONSENT in page and "checked" not in page.split(testflow.CONSENT)[0].rsplit("<input", 1)[1]
     assert "J'accepte les conditions et je souscris" in page
