@@ -81,7 +81,7 @@ def _story(data: NoticeData) -> list[Flowable]:
         para(_fill(data.text.intro, data)),
     ]
     if data.effective_date is not None:
-        story.append(para(f"Date d'effet du contrat : {long_date(data.effective_date)}."))
+        story.append(para(f"Date d'effet de votre adhésion : {long_date(data.effective_date)}."))
     for section in data.text.sections:
         story.append(heading(section.title))
         story += [para(_fill(text, data)) for text in section.paragraphs]

@@ -153,9 +153,25 @@ def test_notice_prints_contract_sections_and_contact(notice_data: NoticeData, pd
     text = pdf_text(render_notice(notice_data))
     assert "Notice d'information" in text
     assert notice_data.contract_name in text
-    assert "Date d'effet du contrat : 1er mai 2026." in text
+    assert "Date d'effet de votre adhésion : 1er mai 2026." in text
+    assert "Date d'effet du contrat" not in text
     for section in default_notice_text().sections:
         assert section.title in text
+    # what a compliance officer looks for, each literally
+    for item in (
+        "Ce qui n'est pas pris en charge (exclusions)",
+        "Demander un remboursement",
+        "prescrite par deux ans",
+        "Médiateur de la consommation de la Mutualité Française",
+        "Autorité de contrôle prudentiel et de résolution (ACPR)",
+        "Maintien, portabilité et suspension des garanties",
+        "L'adhésion à la couverture de base est obligatoire : elle ne comporte pas de délai de renonciation.",
+        "Les options facultatives souscrites en ligne peuvent faire l'objet d'une renonciation dans les 14 jours",
+        "délégué à la protection des données (DPO) de Mutuelle Horizon Publique : par courriel à "
+        "dpo@horizon-publique.example",
+    ):
+        assert item in text, item
+    assert "à l'adresse ci-dessous" not in text
     assert "souscrit par votre employeur auprès de Mutuelle Horizon Publique" in text
     assert "Téléphone 01 23 45 67 89 (du lundi au vendredi de 8 h 30 à 18 h)" in text
     assert "Courriel contact@horizon-publique.example" in text
