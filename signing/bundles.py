@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from config.catalogue import Catalogue
+from forms.affiliation import PARTNER_LINKS
 from forms.identifiers import format_code_organisme, format_nir, generate_rum, validate_ics
 from forms.subscription import civilite_label
 from signing.documents import bulletin, guarantees, mandate, notice, quote
@@ -109,6 +110,52 @@ def _terms(ctx: DocumentContext) -> Terms:
     return terms
 
 
+#: why a child is covered past 21, and the proof the member sends for it
+CHILD_SITUATION_PROOFS = {
+    "student": ("Étudiant(e)", "Certificat de scolarité de l'année en cours"),
+    "apprentice": ("Apprenti(e)", "Copie du contrat d'apprentissage en cours"),
+    "job_seeker": ("Demandeur(se) d'emploi", "Attestation d'inscription à France Travail"),
+    "disabled": ("En situation de handicap reconnue (CDAPH)", "Notification de décision de la CDAPH"),
+}
+
+
+def _age_on(born: date, on: date) -> int:
+    return on.year - born.year - int((on.month, on.day) < (born.month, born.day))
+
+
+def child_situations(ctx: DocumentContext, effective: date) -> tuple[bulletin.ChildSituation, ...]:
+    """Children aged 21 or more on the member's effective date, with the situation declared at affiliation."""
+    declared = affiliation_answers(ctx.sources).get("children", {}).get("children", [])
+    found = []
+    for index, child in enumerate(child_identities(ctx.answers)):
+        situation = declared[index].get("situation") if index < len(declared) else None
+        age = _age_on(child.birth_date, effective)
+        if age >= 21 and situation in CHILD_SITUATION_PROOFS:
+            label, proof = CHILD_SITUATION_PROOFS[situation]
+            found.append(bulletin.ChildSituation(f"{child.first_name} {child.last_name}", age, label, proof))
+    return tuple(found)
+
+
+def named_amounts(ctx: DocumentContext, terms: Terms) -> tuple[AmountLine, ...]:
+    """The contribution lines with each person's name (« Vous / Conjoint(e) / Enfant n » on screen)."""
+    member = member_identity(ctx.answers)
+    partner = partner_identity(ctx.answers)
+    children = child_identities(ctx.answers)
+    names = [f"{member.first_name} {member.last_name} (adhérent(e))"]
+    if partner is not None:
+        names.append(f"{partner.first_name} {partner.last_name} (conjoint(e))")
+    names += [f"{child.first_name} {child.last_name} (enfant)" for child in children]
+    lines = terms.quote.lines
+    return tuple(
+        AmountLine(names[index] if index < len(names) else line.label, line.cents) for index, line in enumerate(lines)
+    )
+
+
+def partner_link_label(ctx: DocumentContext) -> str:
+    link = affiliation_answers(ctx.sources).value("household", "partner_link")
+    return next((str(choice.label) for choice in PARTNER_LINKS if choice.value == link), "")
+
+
 def _bulletin(ctx: DocumentContext, terms: Terms, place: str) -> bulletin.BulletinData:
     contacts = ctx.answers.get("contacts", {})
     regime = ctx.catalogue.regime(ctx.answers.value("social_security", "regime") or "")
@@ -117,7 +164,9 @@ def _bulletin(ctx: DocumentContext, terms: Terms, place: str) -> bulletin.Bullet
         member=member_identity(ctx.answers),
         contact=Contact(contacts.get("postal_address", ""), contacts.get("email", ""), contacts.get("phone", "")),
         level_label=terms.quote.level_label,
-        amounts=tuple(AmountLine(line.label, line.cents) for line in terms.quote.lines),
+        amounts=named_amounts(ctx, terms),
+        partner_link=partner_link_label(ctx),
+        child_situations=child_situations(ctx, terms.effective_date),
         employer_note=ctx.catalogue.employer_note,
         effective_date=terms.effective_date,
         place=place,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from config.catalogue import Brand, default_catalogue
 from signing.documents.layout import (
@@ -31,12 +31,22 @@ from signing.documents.layout import (
     yes_no,
 )
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"
 TITLE = "Bulletin d'adhésion"
 
 
 def _default_brand() -> Brand:
     return default_catalogue().brand
+
+
+@dataclass(frozen=True)
+class ChildSituation:
+    """A child covered past 21: why (student, apprentice, job seeker, disability) and the proof to send."""
+
+    name: str
+    age: int
+    situation: str
+    proof: str
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,10 @@ class BulletinData:
     consents: tuple[Consent, ...] = ()
     regime_label: str = ""
     brand: Brand = field(default_factory=_default_brand)
+    #: « Conjoint(e) marié(e)… », « Partenaire de PACS », « Concubin(e) »: the partner's link to the member
+    partner_link: str = ""
+    #: children covered past 21 because of their situation, each with the proof the member must send
+    child_situations: tuple[ChildSituation, ...] = ()
 
     @property
     def total_cents(self) -> int:
@@ -68,7 +82,8 @@ def _household(data: BulletinData) -> list[Flowable]:
         return [heading("Ayants droit"), para("Aucun ayant droit couvert.")]
     story: list[Flowable] = [heading("Ayants droit")]
     if data.partner is not None:
-        story += [para("Conjoint, partenaire de PACS ou concubin"), key_values(identity_rows(data.partner))]
+        partner_rows = [("Lien avec l'adhérent(e)", or_dash(data.partner_link)), *identity_rows(data.partner)]
+        story += [para("Conjoint, partenaire de PACS ou concubin"), key_values(partner_rows)]
     if data.children:
         rows = [["Enfant", "Date de naissance", "Lieu de naissance", "N° de Sécurité sociale"]]
         rows += [
@@ -76,7 +91,26 @@ def _household(data: BulletinData) -> list[Flowable]:
             for c in data.children
         ]
         story.append(table(rows))
+    story += _situations(data)
     return story
+
+
+def _situations(data: BulletinData) -> list[Flowable]:
+    """Children of 21 or more: their situation, the member's certification and the proof to send."""
+    if not data.child_situations:
+        return []
+    rows = [["Enfant de 21 ans ou plus", "Situation", "Justificatif à nous envoyer"]]
+    rows += [[f"{c.name} ({c.age} ans)", c.situation, c.proof] for c in data.child_situations]
+    return [
+        heading("Enfants couverts au-delà de 21 ans"),
+        table(rows, widths=[CONTENT_WIDTH * 0.3, CONTENT_WIDTH * 0.25, CONTENT_WIDTH * 0.45]),
+        para(
+            "Je certifie sur l'honneur l'exactitude de la situation déclarée pour chacun de ces enfants à la date "
+            "d'effet de mon adhésion. Je m'engage à envoyer le justificatif indiqué dans les 30 jours, puis chaque "
+            f"année, à {data.brand.name} ({data.brand.email} ou {data.brand.postal_address}), et à signaler tout "
+            "changement de situation : sans justificatif, la couverture de l'enfant prend fin à ses 21 ans."
+        ),
+    ]
 
 
 def _amounts(data: BulletinData) -> list[Flowable]:
@@ -84,9 +118,13 @@ def _amounts(data: BulletinData) -> list[Flowable]:
     rows += [[line.label, euros(line.monthly_cents)] for line in data.amounts]
     rows.append(["Total mensuel", euros(data.total_cents)])
     return [
-        heading("Formule et cotisations"),
-        key_values([("Contrat", data.contract_name), ("Formule choisie", data.level_label)]),
-        table(rows, bold_last=True),
+        KeepTogether(  # the contribution table stays on one page when it fits
+            [
+                heading("Formule et cotisations"),
+                key_values([("Contrat", data.contract_name), ("Formule choisie", data.level_label)]),
+                table(rows, bold_last=True),
+            ]
+        ),
         para(data.employer_note),
         para(f"Date d'effet de l'adhésion : {long_date(data.effective_date)}."),
     ]

@@ -112,3 +112,33 @@ def test_rum_is_stable_and_unique_per_contract() -> None:
 def test_signing_place_is_the_town_of_the_address() -> None:
     assert signing_place("12 rue des Lilas\n75020 Paris") == "Paris"
     assert signing_place("Lieu-dit sans code") == "En ligne"
+
+
+def test_bulletin_names_everyone_gives_the_partner_link_and_the_proof_for_a_child_past_21() -> None:
+    """Agent + PACS partner + a 22-year-old student + a 14-year-old: names in the table, the student's proof."""
+    student = {**SUBSCRIPTION["children"]["children"][0], "birth_date": date(2004, 1, 15), "first_name": "Inès"}
+    answers = {**SUBSCRIPTION, "children": {"children": [student, SUBSCRIPTION["children"]["children"][1]]}}
+    family = {
+        **FAMILY,
+        "children": {"children": [
+            {"birth_date": date(2004, 1, 15), "situation": "student"},
+            {"birth_date": date(2019, 9, 9), "situation": "none"},
+        ]},
+    }  # fmt: skip
+    ctx = context()
+    ctx = DocumentContext(**{**ctx.__dict__, "answers": Answers(answers), "sources": {"affiliation": family}})
+    text = read_pdf(build_subscription_documents(ctx)[0].pdf)
+    for expected in (
+        "Lien avec l'adhérent(e) Partenaire de PACS",
+        "Hélène Dupré (adhérent(e)) 12,00 €",
+        "Marc Dupré (conjoint(e)) 14,00 €",
+        "Inès Dupré (enfant) 10,00 €",
+        "Léo Dupré (enfant) 10,00 €",
+        "Enfants couverts au-delà de 21 ans",
+        "Inès Dupré (22 ans) Étudiant(e) Certificat de scolarité de l'année en cours",
+        "Je certifie sur l'honneur l'exactitude de la situation déclarée",
+    ):
+        assert expected in text, expected
+    assert "Vous " not in text.split("Formule et cotisations")[1]
+    assert "Enfant 1" not in text
+    assert "Léo Dupré (" in text and "Léo Dupré (5 ans)" not in text  # under 21: no proof asked
