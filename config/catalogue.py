@@ -95,6 +95,10 @@ class Catalogue:
     heirs_fallback: str
     #: when someone joins after the campaign's effective date: "first_of_next_month" or "next_day"
     late_joiner_rule: str = "first_of_next_month"
+    #: the death-benefit contract the beneficiary designation belongs to (not the health contract)
+    death_benefit_contract_name: str = ""
+    #: what happens to the share of a beneficiary who dies before the member (printed on the designation)
+    predeceased_share_clause: str = ""
 
     def regime(self, code: str) -> Regime | None:
         return next((r for r in self.regimes if r.code == code), None)
@@ -129,6 +133,8 @@ def _build(raw: dict[str, Any]) -> Catalogue:
         standard_clause=raw["standard_clause"],
         heirs_fallback=raw["heirs_fallback"],
         late_joiner_rule=raw["contract"].get("late_joiner_rule", "first_of_next_month"),
+        death_benefit_contract_name=raw.get("death_benefit", {}).get("contract_name", ""),
+        predeceased_share_clause=raw.get("death_benefit", {}).get("predeceased_share", ""),
     )
 
 

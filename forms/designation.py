@@ -146,7 +146,10 @@ class BeneficiaryForm(Form):
 
 
 class BeneficiariesForm(StepForm):
-    beneficiaries = FieldList(FormField(BeneficiaryForm), "Bénéficiaire", min_entries=1, max_entries=MAX_BENEFICIARIES)
+    #: each entry's own label titles its group (« Bénéficiaire 1 »…), never the field name « beneficiaries-0 »
+    beneficiaries = FieldList(
+        FormField(BeneficiaryForm, "Bénéficiaire"), "Bénéficiaire", min_entries=1, max_entries=MAX_BENEFICIARIES
+    )
 
     @property
     def expected_count(self) -> int:
@@ -166,7 +169,7 @@ class BeneficiariesForm(StepForm):
                 "leur nombre à l'étape précédente."
             )
         forms = [entry.form for entry in field.entries]
-        problems = [check_duplicates(forms), check_ranks(forms), check_shares(forms)]
+        problems = [check_duplicates(forms), check_single_partner(forms), check_ranks(forms), check_shares(forms)]
         if any(problems):
             raise ValidationError("Certains bénéficiaires sont à corriger : voir les messages sous chacun d'eux.")
 
@@ -190,6 +193,27 @@ def person_key(form: BeneficiaryForm) -> tuple[str, str, date | None]:
         return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
     return fold(form.last_name.data), fold(form.first_names.data), form.birth_date.data
+
+
+#: a member has at most one spouse or PACS partner
+PARTNER_RELATIONSHIPS = ("spouse", "pacs")
+
+
+def check_single_partner(forms: list[BeneficiaryForm]) -> bool:
+    """At most one « Conjoint(e) » or « Partenaire de PACS »: the later ones are refused."""
+    seen = False
+    found = False
+    for form in forms:
+        if form.relationship.data in PARTNER_RELATIONSHIPS:
+            if seen:
+                _add_error(
+                    form.relationship,
+                    "Vous ne pouvez désigner qu'un(e) seul(e) conjoint(e) ou partenaire de PACS : choisissez un "
+                    "autre lien pour ce bénéficiaire.",
+                )
+                found = True
+            seen = True
+    return found
 
 
 def check_duplicates(forms: list[BeneficiaryForm]) -> bool:

@@ -22,6 +22,8 @@ def _member(context: DocumentContext) -> Identity:
         last_name=last,
         first_name=first,
         birth_date=born if isinstance(born, date) else date.fromisoformat(str(born)),
+        birth_name=prefill.get("birth_name") or "",
+        birth_place=prefill.get("birth_place") or "",
     )
 
 
@@ -29,8 +31,11 @@ def designation_data(context: DocumentContext) -> DesignationData:
     answers = context.answers
     mode = answers.value("choice", "mode")
     named = beneficiaries_from_answers(answers)
+    catalogue = context.catalogue
     return DesignationData(
-        contract_name=context.contract_name,
+        contract_name=catalogue.death_benefit_contract_name or context.contract_name,
+        member_number=str(context.prefill.get("member_number") or ""),
+        predeceased_share=catalogue.predeceased_share_clause if named else "",
         member=_member(context),
         mode_label=MODE_LABELS[mode],
         clause_text=clause_from_answers(answers, context.catalogue),

@@ -19,11 +19,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from config.catalogue import Catalogue, default_catalogue
+from forms.subscription import civilite_label
 from signing.documents.layout import long_date, percent
 from wizard import engine, steps
 from wizard.exclusivity import start_arguments
 from wizard.flow import Answers
-from wizard.models import BeneficiaryDesignation, Document, Journey, User, utcnow
+from wizard.models import BeneficiaryDesignation, Document, Journey, JourneyStatus, User, utcnow
 
 RELATIONSHIPS = (
     ("spouse", "Conjoint(e)"),
@@ -160,6 +161,39 @@ def mark_accepted(designation: BeneficiaryDesignation, when: datetime | None = N
     designation.accepted_at = when or utcnow()
 
 
+def member_prefill(session: Session, owner: User) -> dict[str, Any]:
+    """The insured's identity as entered at subscription (civility, birth name and place) and member number.
+
+    From the owner's latest signed subscription; without one, only the member number (from the account).
+    """
+    query = (
+        select(Journey)
+        .where(
+            Journey.owner_id == owner.id,
+            Journey.flow_id == "subscription",
+            Journey.status == JourneyStatus.COMPLETED,
+            Journey.is_preview.is_(False),
+        )
+        .order_by(Journey.completed_at.desc())
+        .limit(1)
+    )
+    subscription = session.scalar(query)
+    prefix = default_catalogue().brand.creditor.rum_prefix
+    if subscription is None:
+        return {"member_number": f"{prefix}-U{owner.id:08d}"}
+    personal = steps.effective_answers(subscription).get("personal", {})
+    city, country = personal.get("birth_city") or "", personal.get("birth_country") or ""
+    return {
+        "member_number": f"{prefix}-{subscription.id:08d}",
+        "civility": civilite_label(personal.get("civilite")),
+        "birth_name": personal.get("birth_name") or "",
+        "birth_place": f"{city} ({country})" if city and country else city or country,
+        **({"birth_date": personal["birth_date"].isoformat()} if isinstance(personal.get("birth_date"), date) else {}),
+        **({"last_name": personal["usage_name"]} if personal.get("usage_name") else {}),
+        **({"first_name": personal["first_name"]} if personal.get("first_name") else {}),
+    }
+
+
 class DesignationLocked(Exception):
     """The member's designation was accepted by a beneficiary: it cannot be changed here."""
 
@@ -176,6 +210,7 @@ def start(session: Session, owner: User, actor: engine.Actor) -> Journey:
     in_force = versions[0] if versions else None
     arguments["prefill"] = {
         **arguments["prefill"],
+        **member_prefill(session, owner),
         "current_clause": in_force.clause_text if in_force else default_catalogue().standard_clause,
         "current_version": in_force.version if in_force else 0,
     }

@@ -31,7 +31,7 @@ from signing.documents.layout import (
     title,
 )
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"
 TITLE = "Désignation de bénéficiaires"
 
 
@@ -64,6 +64,10 @@ class DesignationData:
     #: empty for the standard clause
     beneficiaries: tuple[Beneficiary, ...] = ()
     brand: Brand = field(default_factory=_default_brand)
+    #: the member's number with the insurer (printed with the identity)
+    member_number: str = ""
+    #: what happens to a predeceased beneficiary's share within a rank (particular designations)
+    predeceased_share: str = ""
 
 
 def _born(b: Beneficiary) -> str:
@@ -88,11 +92,12 @@ def _story(data: DesignationData) -> list[Flowable]:
         title(TITLE),
         para(f"Contrat : {data.contract_name}"),
         heading("L'assuré(e)"),
-        key_values(identity_rows(data.member)[:6]),
+        key_values([*identity_rows(data.member)[:6], ("N° d'adhérent", or_dash(data.member_number))]),
         heading(data.mode_label),
         para("En cas de décès, je désigne comme bénéficiaire(s) du capital :"),
         para(data.clause_text),
         *_beneficiaries(data),
+        *([para(data.predeceased_share)] if data.predeceased_share else []),
         para(
             "Cette désignation remplace toute désignation antérieure. Pensez à la mettre à jour après tout "
             "changement de votre situation familiale."

@@ -140,3 +140,26 @@ def test_a_tampered_rank_is_refused_at_the_field_without_crashing() -> None:
     form = form_for(person(0, share="100", rank="9" * 200_000))
     assert not form.validate()
     assert entry_errors(form, 0) == {"rank": ["N'est pas un choix valide."]}
+
+
+def test_at_most_one_spouse_or_pacs_partner() -> None:
+    form = form_for(person(0, relationship="spouse"), person(1, relationship="spouse"))
+    assert not form.validate()
+    assert entry_errors(form, 0) == {}
+    assert entry_errors(form, 1)["relationship"] == [
+        "Vous ne pouvez désigner qu'un(e) seul(e) conjoint(e) ou partenaire de PACS : choisissez un autre lien pour "
+        "ce bénéficiaire."
+    ]
+    assert not form_for(person(0, relationship="pacs"), person(1, relationship="spouse")).validate()
+    assert form_for(person(0, relationship="spouse"), person(1, relationship="child")).validate()
+
+
+def test_each_group_is_titled_beneficiaire_n_not_the_field_name(app: Flask) -> None:
+    form = form_for(person(0), person(1))
+    template = app.jinja_env.from_string(
+        '{% import "macros/forms.html" as forms %}'
+        "{% for entry in form.beneficiaries.entries %}{{ forms.render_subform(entry, loop.index) }}{% endfor %}"
+    )
+    html = template.render(form=form)
+    assert "<legend>Bénéficiaire 1</legend>" in html and "<legend>Bénéficiaire 2</legend>" in html
+    assert "Beneficiaries-" not in html
