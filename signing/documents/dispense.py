@@ -22,13 +22,14 @@ from signing.documents.layout import (
     identity_rows,
     key_values,
     long_date,
+    or_dash,
     para,
     render_document,
     signature_block,
     title,
 )
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"
 TITLE = "Attestation sur l'honneur de dispense d'adhésion"
 HONOUR_TEXT = (
     "Je certifie sur l'honneur l'exactitude des renseignements ci-dessus. Je reconnais que la présente "
@@ -73,14 +74,19 @@ def _reasons(data: DispenseData) -> list[Flowable]:
     return [heading("Motif de ma dispense"), *lines, key_values(details)]
 
 
+def _filled(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Only what the dispense journey asked: no row printed empty (« — ») for a question never put."""
+    return [(label, value) for label, value in rows if value != or_dash("")]
+
+
 def _story(data: DispenseData) -> list[Flowable]:
     return [
         title(TITLE),
         para(f"Contrat : {data.contract_name}"),
         heading("L'agent"),
-        key_values(identity_rows(data.agent)),
+        key_values(_filled(identity_rows(data.agent))),
         heading("Coordonnées"),
-        key_values(contact_rows(data.contact)),
+        key_values(_filled(contact_rows(data.contact))),
         para(
             f"Je soussigné(e) {data.agent.full_name} demande à être dispensé(e) d'adhésion au contrat "
             "collectif pour le motif suivant :"

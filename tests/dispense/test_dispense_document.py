@@ -57,3 +57,13 @@ def test_the_attestation_names_the_campaigns_contract() -> None:
     assert default_catalogue().contract_name in default
     named = replace(context("military", details), campaign_contract_name="Contrat santé PSC — Rectorat de Lyon")
     assert "Contrat santé PSC — Rectorat de Lyon" in pdf_text(build_dispense_documents(named)[0].pdf)
+
+
+def test_no_row_is_printed_empty_for_a_question_never_asked() -> None:
+    (document,) = build_dispense_documents(context("military", {"end_date": date(2027, 8, 31), "other_insurer": ""}))
+    text = pdf_text(document.pdf)
+    for asked in ("Civilité Monsieur", "Nom d'usage Tehei", "Prénom Manu", "Date de naissance 14/02/1990"):
+        assert asked in text, asked
+    for never_asked in ("Lieu de naissance", "N° de Sécurité sociale", "Code organisme", "Nom de naissance",
+                        "Téléphone"):  # fmt: skip
+        assert never_asked not in text, never_asked
