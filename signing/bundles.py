@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -239,6 +240,7 @@ def build_quote(
     effective_date: date,
     issued_on: date,
     specimen: bool = False,
+    contract_name: str = "",
 ) -> bytes:
     """The devis of the affiliation in ``sources``: every formula's price for the declared household."""
     answers = affiliation_answers(sources)
@@ -256,15 +258,19 @@ def build_quote(
         for q in price_table(catalogue, household).values()
     )
     data = quote.QuoteData(
-        contract_name=catalogue.contract_name, issued_on=issued_on, effective_date=effective_date,
+        contract_name=contract_name or catalogue.contract_name, issued_on=issued_on, effective_date=effective_date,
         people=tuple(people), levels=levels, employer_note=catalogue.employer_note, brand=catalogue.brand,
     )  # fmt: skip
     return quote.render_quote(data, specimen=specimen)
 
 
-def public_guarantees(catalogue: Catalogue) -> bytes:
-    return guarantees.render_guarantees(guarantees.guarantees_from_catalogue(catalogue))
+def public_guarantees(catalogue: Catalogue, contract_name: str = "") -> bytes:
+    """The tableau de garanties, titled with the member's contract name when known (else the catalogue's)."""
+    data = guarantees.guarantees_from_catalogue(catalogue)
+    if contract_name:
+        data = replace(data, contract_name=contract_name)
+    return guarantees.render_guarantees(data)
 
 
-def public_notice(catalogue: Catalogue) -> bytes:
-    return notice.render_notice(notice.NoticeData(catalogue.contract_name, brand=catalogue.brand))
+def public_notice(catalogue: Catalogue, contract_name: str = "") -> bytes:
+    return notice.render_notice(notice.NoticeData(contract_name or catalogue.contract_name, brand=catalogue.brand))

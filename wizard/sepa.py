@@ -117,7 +117,7 @@ def collection_of(session: Session, journey: Journey, catalogue: Catalogue) -> C
         amount_cents=terms.monthly_cents,
         rum=rum,
         mandate_signed_on=signed_on,
-        description=f"Cotisation {catalogue.contract_name}"[:140],
+        description=f"Cotisation {steps.contract_name(journey)}"[:140],  # the name the member signed
     )
 
 

@@ -64,6 +64,13 @@ def effective_answers(journey: Journey, flow: Flow | None = None) -> Answers:
     return Answers({k: v for k, v in answers.items() if k in on_path or SOURCE_SEPARATOR in k})
 
 
+def contract_name(journey: Journey) -> str:
+    """THE contract's name for this journey, on every page and document: the campaign's, else the catalogue's."""
+    if journey.campaign is not None and journey.campaign.contract_name:
+        return journey.campaign.contract_name
+    return default_catalogue().contract_name
+
+
 def campaign_effective_date(journey: Journey) -> date:
     """The contract's collective effective date: the campaign's, or the configured default outside one."""
     if journey.campaign is not None:

@@ -80,6 +80,7 @@ def test_cli_exports_the_signed_mandates_of_a_campaign(app: Flask, make_user: An
     xml = output.read_text(encoding="utf-8")
     xmlschema.XMLSchema(str(XSD)).validate(xml)
     assert "<MndtId>HP-2026-000042-99</MndtId>" in xml and '<InstdAmt Ccy="EUR">46.00</InstdAmt>' in xml
+    assert "<Ustrd>Cotisation Contrat sante PSC</Ustrd>" in xml  # the campaign's contract, as signed
 
 
 def test_cli_refuses_an_unknown_campaign(app: Flask, tmp_path: Path) -> None:

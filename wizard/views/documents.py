@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -17,6 +17,7 @@ from config.catalogue import default_catalogue
 from signing.bundles import build_quote, public_guarantees, public_notice
 from wizard import reauth, steps
 from wizard.db import db_session
+from wizard.exclusivity import start_arguments
 from wizard.models import Document, Journey, JourneyStatus
 from wizard.subscription import paris_today
 from wizard.views.common import me
@@ -33,15 +34,28 @@ def pdf_response(content: bytes, filename: str, *, download: bool = True) -> Res
     return response
 
 
+def _member_contract_name() -> str:
+    """The contract as the signed-in agent's campaign names it ("" when anonymous or outside a campaign)."""
+    if not current_user.is_authenticated:
+        return ""
+    campaign = start_arguments(db_session(), me()).get("campaign")
+    return str(campaign.contract_name) if campaign is not None else ""
+
+
 @bp.get("/documents/garanties.pdf")
 def guarantees_pdf() -> Response:
-    """The generic tableau de garanties, linked from the formula step (public: it is the offer)."""
-    return pdf_response(public_guarantees(default_catalogue()), "tableau-de-garanties.pdf")
+    """The tableau de garanties, linked from the formula step (public: it is the offer).
+
+    A signed-in agent gets it titled with their campaign's contract name, the one the quote and the signed
+    documents print; anyone else gets the catalogue's.
+    """
+    content = public_guarantees(default_catalogue(), _member_contract_name())
+    return pdf_response(content, "tableau-de-garanties.pdf")
 
 
 @bp.get("/documents/notice.pdf")
 def notice_pdf() -> Response:
-    return pdf_response(public_notice(default_catalogue()), "notice-information.pdf")
+    return pdf_response(public_notice(default_catalogue(), _member_contract_name()), "notice-information.pdf")
 
 
 #: documents naming third parties: listed and served only after a fresh re-authentication (contract pages)
@@ -110,6 +124,7 @@ def quote_pdf(public_id: str) -> Response:
     content = build_quote(
         default_catalogue(), sources, (journey.context or {}).get("prefill", {}),
         owner_name=journey.owner.full_name, effective_date=steps.effective_date(journey),
+        contract_name=steps.contract_name(journey),
         issued_on=(journey.completed_at.date() if journey.completed_at else paris_today()),
     )  # fmt: skip
     return pdf_response(content, "devis.pdf")
