@@ -99,6 +99,9 @@ class Catalogue:
     death_benefit_contract_name: str = ""
     #: what happens to the share of a beneficiary who dies before the member (printed on the designation)
     predeceased_share_clause: str = ""
+    #: the recommendation applies only to members whose postal code starts with one of these (« 987 »:
+    #: Polynésie française); empty: it applies to nobody (never a recommendation for everyone by default)
+    recommendation_postcodes: tuple[str, ...] = ()
 
     def regime(self, code: str) -> Regime | None:
         return next((r for r in self.regimes if r.code == code), None)
@@ -135,6 +138,7 @@ def _build(raw: dict[str, Any]) -> Catalogue:
         late_joiner_rule=raw["contract"].get("late_joiner_rule", "first_of_next_month"),
         death_benefit_contract_name=raw.get("death_benefit", {}).get("contract_name", ""),
         predeceased_share_clause=raw.get("death_benefit", {}).get("predeceased_share", ""),
+        recommendation_postcodes=tuple(raw.get("recommendation_postcodes", ())),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -202,6 +203,24 @@ def check_child(child: ChildForm, on: date) -> bool:
     return True
 
 
+POSTCODE = re.compile(r"\b(\d{5})\b")
+
+
+def recommended_level_for(context: Any) -> str | None:
+    """The catalogue's recommendation when the member's postal code is one it targets (Polynésie: 987…).
+
+    A duty-to-advise rule: a recommendation follows from the member's own situation, and no formula is ticked
+    in advance for anybody.
+    """
+    catalogue = context.catalogue
+    address = str(context.prefill.get("postal_address") or "")
+    found = POSTCODE.findall(address)
+    postcode = found[-1] if found else ""
+    if catalogue.recommended_level and postcode and postcode.startswith(catalogue.recommendation_postcodes):
+        return str(catalogue.recommended_level)
+    return None
+
+
 class FormulaForm(StepForm):
     level = RadioField(
         "Quelle formule choisissez-vous pour vous et votre famille ?",
@@ -216,6 +235,7 @@ class FormulaForm(StepForm):
             (code, f"{q.level_label} — {format_euros(q.total_cents)} par mois") for code, q in self.quotes.items()
         )
 
-    @classmethod
-    def initial_data(cls, context: Any) -> dict[str, Any]:
-        return {"level": context.catalogue.recommended_level}
+    @property
+    def recommended_level(self) -> str | None:
+        """The level recommended to *this* member (from what they told us), or None: never pre-ticked."""
+        return recommended_level_for(self.context)

@@ -112,7 +112,7 @@ class BankForm(StepForm):
     )
     iban = StringField(
         "Quel est le numéro de l'IBAN ?",
-        description="Il figure sur votre relevé d'identité bancaire (RIB) ; en France il commence par FR76.",
+        description="Il figure sur votre relevé d'identité bancaire (RIB) ; en France il commence par FR.",
         validators=[IbanValidator()],
     )
     bic = StringField(

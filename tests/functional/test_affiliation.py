@@ -51,7 +51,9 @@ def test_affiliation_family_of_four_end_to_end(client: FlaskClient, make_user: A
     assert "22,00 €" in page  # base: partner 10 + 2 children × 6
     assert "46,00 €" in page  # option 1: 12 + 14 + 2 × 10
     assert "71,00 €" in page  # option 2: 16 + 23 + 2 × 16
-    assert "Recommandée" in page
+    # no address in Polynesia: no recommendation, and no formula ticked in advance (duty to advise)
+    assert "Recommandée" not in page and "Polynésie" not in page
+    assert 'name="level"' in page and "checked" not in page.split("Quelle formule choisissez-vous")[1]
     response = submit(client, f"{base}/formula", {"level": "option1"})
     assert response.headers["Location"].endswith("/review")
 
