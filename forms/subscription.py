@@ -31,6 +31,8 @@ from wizard.flow import StepContext
 
 CIVILITES = options([("Mme", "Madame"), ("M", "Monsieur")])
 NIR_CHOICES = options([("own", "Son propre numéro"), ("attached", "Rattaché(e) au n° de l'assuré (le vôtre)")])
+#: offered when the affiliation covers a partner: a child may be registered under the partner's number
+PARTNER_NIR_CHOICE = ("attached_partner", "Rattaché(e) au n° de votre conjoint(e)")
 TELETRANSMISSION_TEXT = (
     "J'accepte l'utilisation de la télétransmission de mes données pour un remboursement immédiat de mes prestations"
 )
@@ -289,9 +291,12 @@ class ChildrenForm(StepForm):
         while len(self.children.entries) < self.expected_count:
             self.children.append_entry()
         help_text = ORGANISME_HELP.format(default=format_default(self.context))
+        partner = self.context.answers.value(AFFILIATION_HOUSEHOLD, "cover_partner") == "yes"
+        choices = options([*((c.value, c.label) for c in NIR_CHOICES), *([PARTNER_NIR_CHOICE] if partner else [])])
         for entry in self.children.entries:
             fix_date_message(entry.form.birth_date)
             entry.form.code_organisme.description = help_text
+            entry.form.nir_choice.choices = choices
 
     def validate_children(self, field: FieldList) -> None:
         if len(field.entries) != self.expected_count:

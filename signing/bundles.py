@@ -28,6 +28,7 @@ from wizard.pricing import household_from_answers, price_table
 from wizard.subscription import Terms, affiliation_answers, subscription_terms
 
 ATTACHED_NIR = "Rattaché(e) au n° de l'assuré"
+ATTACHED_PARTNER_NIR = "Rattaché(e) au n° du (de la) conjoint(e)"
 #: a French postal address ends with « 75020 Paris »: the town is where the member signs from
 TOWN = re.compile(r"\b\d{5}\s+([^\n,]+)\s*$")
 
@@ -83,6 +84,10 @@ def _identity(person: Mapping[str, Any], social: Mapping[str, Any]) -> Identity:
     )
 
 
+def _attached_label(choice: str | None) -> str:
+    return ATTACHED_PARTNER_NIR if choice == "attached_partner" else ATTACHED_NIR
+
+
 def child_identities(answers: Answers) -> tuple[Identity, ...]:
     return tuple(
         Identity(
@@ -91,7 +96,7 @@ def child_identities(answers: Answers) -> tuple[Identity, ...]:
             first_name=child.get("first_name", ""),
             birth_date=child["birth_date"],
             birth_place=_birth_place(child),
-            nir=format_nir(child["nir"]) if child.get("nir") else ATTACHED_NIR,
+            nir=format_nir(child["nir"]) if child.get("nir") else _attached_label(child.get("nir_choice")),
             code_organisme=format_code_organisme(child.get("code_organisme", "")),
         )
         for child in answers.get("children", {}).get("children", [])

@@ -142,3 +142,10 @@ def test_bulletin_names_everyone_gives_the_partner_link_and_the_proof_for_a_chil
     assert "Vous " not in text.split("Formule et cotisations")[1]
     assert "Enfant 1" not in text
     assert "Léo Dupré (" in text and "Léo Dupré (5 ans)" not in text  # under 21: no proof asked
+
+
+def test_a_child_attached_to_the_partners_number_says_so_on_the_bulletin() -> None:
+    child = {**SUBSCRIPTION["children"]["children"][0], "nir_choice": "attached_partner"}
+    answers = {**SUBSCRIPTION, "children": {"children": [child, SUBSCRIPTION["children"]["children"][1]]}}
+    ctx = DocumentContext(**{**context().__dict__, "answers": Answers(answers)})
+    assert "Rattaché(e) au n° du (de la) conjoint(e)" in read_pdf(build_subscription_documents(ctx)[0].pdf)

@@ -154,6 +154,19 @@ def test_children_nir_attached_or_own_and_masked() -> None:
     assert "253072A07300443" not in str(form.summary())
 
 
+def test_a_child_may_be_attached_to_the_partners_number_when_a_partner_is_covered() -> None:
+    data = {**CHILDREN, "children-0-nir_choice": "attached_partner"}
+    form = ChildrenForm(MultiDict(data), context=context())
+    labels = [str(label) for _, label, *_ in form.children.entries[0].form.nir_choice.iter_choices()]
+    assert "Rattaché(e) au n° de votre conjoint(e)" in labels
+    assert form.validate(), form.errors
+    assert form.cleaned_data()["children"][0]["nir_choice"] == "attached_partner"
+    alone = {**AFFILIATION["affiliation:household"], "cover_partner": "no"}
+    form = ChildrenForm(MultiDict(data), context=context(**{"affiliation:household": alone}))
+    assert not form.validate()
+    assert form.children.entries[0].form.nir_choice.errors
+
+
 def test_contacts_consent_is_unticked_and_recorded_with_its_text() -> None:
     form = ContactsForm(context=context(), data=ContactsForm.initial_data(context()))
     assert form.partner_offers.data is False
