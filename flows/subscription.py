@@ -60,7 +60,7 @@ FLOW = Flow(
         ),
         FormStep(
             id="bank", title="Je renseigne mes informations bancaires", form=BankForm, stage=BANK,
-            lead=BANK_EXPLANATION,
+            lead=BANK_EXPLANATION, template="steps/subscription/bank.html",
         ),
         ReviewStep(
             id="review", title="Je vérifie mes informations", stage=SIGNATURE, submit_label="Je passe à la signature",

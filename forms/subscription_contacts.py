@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import EmailField, StringField, TextAreaField
+from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields import BooleanField
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from forms.base import StepForm
+from forms.fields import YES_NO, RequiredIf
 from forms.identifiers import IdentifierError, bic_from_iban, mask_iban, validate_bic, validate_iban
-from forms.subscription import consent_record
+from forms.subscription import CIVILITES, consent_record
 from forms.validators import BicValidator, IbanValidator
 from wizard.flow import StepContext
 
@@ -103,11 +104,54 @@ def compact_iban(value: str | None) -> str:
 
 
 class BankForm(StepForm):
-    account_holder = StringField(
-        "Quel est le nom ou les noms des titulaires du compte ?",
+    holder_is_member = RadioField(
+        "Êtes-vous titulaire du compte ?",
+        choices=YES_NO,
+        validators=[InputRequired("Indiquez si vous êtes titulaire du compte.")],
+        description="Le mandat de prélèvement est signé par le titulaire du compte débité.",
+    )
+    holder_civilite = RadioField(
+        "Civilité du titulaire du compte",
+        choices=CIVILITES,
+        validators=[RequiredIf("holder_is_member", "no", "Choisissez la civilité du titulaire du compte.")],
+    )
+    holder_last_name = StringField(
+        "Nom du titulaire du compte",
         validators=[
-            InputRequired("Indiquez le nom du titulaire du compte."),
-            Length(max=140, message="140 caractères au maximum."),
+            RequiredIf("holder_is_member", "no", "Indiquez le nom du titulaire du compte."),
+            Length(max=70, message="70 caractères au maximum."),
+        ],
+    )
+    holder_first_name = StringField(
+        "Prénom du titulaire du compte",
+        validators=[
+            RequiredIf("holder_is_member", "no", "Indiquez le prénom du titulaire du compte."),
+            Length(max=70, message="70 caractères au maximum."),
+        ],
+    )
+    holder_email = EmailField(
+        "Adresse électronique du titulaire du compte",
+        description="Nous y envoyons le lien pour signer le mandat de prélèvement, avec son propre code.",
+        validators=[
+            RequiredIf("holder_is_member", "no", "Indiquez l'adresse électronique du titulaire du compte."),
+            Email("Indiquez une adresse électronique valide, par exemple prenom.nom@exemple.fr."),
+            Length(max=254, message="254 caractères au maximum."),
+        ],
+    )
+    debtor_address = TextAreaField(
+        "Adresse postale du titulaire du compte",
+        description="Celle que connaît la banque : elle figure sur le mandat, à côté du nom du débiteur.",
+        validators=[
+            InputRequired("Indiquez l'adresse postale du titulaire du compte."),
+            Length(max=300, message="300 caractères au maximum."),
+        ],
+    )
+    signing_place = StringField(
+        "Dans quelle ville signez-vous ?",
+        description="Elle figure après « Fait à » sur vos documents signés.",
+        validators=[
+            InputRequired("Indiquez la ville où vous signez."),
+            Length(max=100, message="100 caractères au maximum."),
         ],
     )
     iban = StringField(
@@ -124,9 +168,15 @@ class BankForm(StepForm):
 
     @classmethod
     def initial_data(cls, context: StepContext) -> dict[str, Any]:
-        personal = context.answers.get("personal", {})
-        name = " ".join(p for p in (personal.get("first_name"), personal.get("usage_name")) if p)
-        return {"account_holder": name}
+        return {}
+
+    def validate_holder_email(self, field: EmailField) -> None:
+        member_email = (self.context.answers.value("contacts", "email") or "").strip().casefold()
+        if field.data and member_email and field.data.strip().casefold() == member_email:
+            raise ValidationError(
+                "Indiquez l'adresse électronique du titulaire du compte, pas la vôtre : il (elle) reçoit son "
+                "propre lien pour signer le mandat."
+            )
 
     def mask(self, name: str, value: Any) -> str:
         compact = compact_iban(value)
@@ -136,4 +186,25 @@ class BankForm(StepForm):
         iban = validate_iban(self.iban.data or "")
         typed_bic = (self.bic.data or "").strip()
         bic = validate_bic(typed_bic) if typed_bic else bic_from_iban(iban) or ""
-        return {"account_holder": (self.account_holder.data or "").strip(), "iban": iban, "bic": bic}
+        member = self.holder_is_member.data == "yes"
+        personal = self.context.answers.get("personal", {})
+        if member:
+            first, last = personal.get("first_name") or "", personal.get("usage_name") or ""
+            civilite = personal.get("civilite") or ""
+        else:
+            first = (self.holder_first_name.data or "").strip()
+            last = (self.holder_last_name.data or "").strip()
+            civilite = self.holder_civilite.data or ""
+        return {
+            "holder_is_member": self.holder_is_member.data,
+            "holder_civilite": civilite,
+            "holder_first_name": first,
+            "holder_last_name": last,
+            "holder_email": "" if member else (self.holder_email.data or "").strip(),
+            #: the name the bank and the pain.008 export know the debtor by
+            "account_holder": f"{first} {last}".strip(),
+            "debtor_address": (self.debtor_address.data or "").strip(),
+            "signing_place": (self.signing_place.data or "").strip(),
+            "iban": iban,
+            "bic": bic,
+        }

@@ -185,40 +185,82 @@ def _bulletin(ctx: DocumentContext, terms: Terms, place: str) -> bulletin.Bullet
     )
 
 
-def _mandate(ctx: DocumentContext, rum: str, place: str) -> mandate.MandateData:
-    personal, bank = ctx.answers.get("personal", {}), ctx.answers.get("bank", {})
+def holder_is_member(answers: Answers) -> bool:
+    """« Êtes-vous titulaire du compte ? » answered « Oui » (answers from before the question: the member)."""
+    return bool(answers.value("bank", "holder_is_member") != "no")
+
+
+def account_holder(answers: Answers) -> dict[str, str]:
+    """Who holds the debited account, as typed on the bank step: identity, email (another holder) and address."""
+    bank, personal = answers.get("bank", {}), answers.get("personal", {})
+    member = holder_is_member(answers)
+    return {
+        "civilite": bank.get("holder_civilite") or (personal.get("civilite", "") if member else ""),
+        "first_name": bank.get("holder_first_name") or (personal.get("first_name", "") if member else ""),
+        "last_name": bank.get("holder_last_name") or (personal.get("usage_name", "") if member else ""),
+        "email": bank.get("holder_email") or "",
+        #: the holder's typed address; before the bank step asked it, the contacts address
+        "address": bank.get("debtor_address") or answers.value("contacts", "postal_address", ""),
+    }
+
+
+def documents_place(answers: Answers) -> str:
+    """« Fait à … »: the town the member typed on the bank step (older answers: the address's town)."""
+    typed = answers.value("bank", "signing_place")
+    return str(typed) if typed else signing_place(answers.value("contacts", "postal_address", ""))
+
+
+def _mandate(
+    ctx: DocumentContext, rum: str, place: str, holder: Mapping[str, str] | None = None
+) -> mandate.MandateData:
+    bank = ctx.answers.get("bank", {})
+    holder = holder or account_holder(ctx.answers)
     creditor = ctx.catalogue.brand.creditor
     validate_ics(creditor.ics)  # a misconfigured creditor must never reach a signed mandate
     return mandate.MandateData(
         rum=rum,
-        debtor_last_name=personal.get("usage_name", ""),
-        debtor_first_name=personal.get("first_name", ""),
-        debtor_address=ctx.answers.value("contacts", "postal_address", ""),
+        debtor_last_name=holder["last_name"],
+        debtor_first_name=holder["first_name"],
+        debtor_address=holder["address"],
         iban=bank["iban"],
         bic=bank.get("bic", ""),
         place=place,
         signed_on=ctx.today,
         creditor=creditor,
         brand=ctx.catalogue.brand,
+        signer_caption="Signature du débiteur"
+        if holder_is_member(ctx.answers)
+        else "Signature du titulaire du compte (débiteur)",
     )
+
+
+def build_holder_mandate(ctx: DocumentContext, holder: Mapping[str, str] | None = None) -> DocumentToSign:
+    """The mandate alone, for the account holder who is not the member to sign (``holder`` overrides the
+    identity typed on the bank step when the member changed the holder afterwards)."""
+    terms = _terms(ctx)
+    rum = mandate_reference(ctx.catalogue, contract_number(ctx), terms.effective_date)
+    creditor = ctx.catalogue.brand.creditor
+    return DocumentToSign(
+        "mandate", mandate.TITLE, "mandat-sepa.pdf",
+        mandate.render_mandate(_mandate(ctx, rum, documents_place(ctx.answers), holder), specimen=ctx.specimen),
+        {"template_version": mandate.TEMPLATE_VERSION, "rum": rum, "ics": creditor.ics},
+    )  # fmt: skip
 
 
 def build_subscription_documents(ctx: DocumentContext) -> list[DocumentToSign]:
     """Bulletin d'adhésion, mandat SEPA and notice d'information for the member's answers."""
     terms = _terms(ctx)
     rum = mandate_reference(ctx.catalogue, contract_number(ctx), terms.effective_date)
-    place = signing_place(ctx.answers.value("contacts", "postal_address", ""))
+    place = documents_place(ctx.answers)
     creditor = ctx.catalogue.brand.creditor
-    notice_data = notice.NoticeData(
-        ctx.contract_name, effective_date=terms.effective_date, brand=ctx.catalogue.brand
-    )
+    notice_data = notice.NoticeData(ctx.contract_name, effective_date=terms.effective_date, brand=ctx.catalogue.brand)
     #: the signing page announces the effective date and the monthly amount from the bulletin's metadata
     announced = {
         "template_version": bulletin.TEMPLATE_VERSION,
         "effective_date": terms.effective_date.isoformat(),
         "monthly_amount_cents": str(terms.monthly_cents),
     }
-    return [
+    built = [
         DocumentToSign(
             "bulletin", bulletin.TITLE, "bulletin-adhesion.pdf",
             bulletin.render_bulletin(_bulletin(ctx, terms, place), specimen=ctx.specimen), announced,
@@ -234,6 +276,8 @@ def build_subscription_documents(ctx: DocumentContext) -> list[DocumentToSign]:
             {"template_version": f"{notice.TEMPLATE_VERSION}/{notice_data.text.version}"},
         ),
     ]  # fmt: skip
+    # an account held by someone else: that person signs the mandate (wizard.mandate_holder), not the member
+    return built if holder_is_member(ctx.answers) else [d for d in built if d.kind != "mandate"]
 
 
 def build_quote(

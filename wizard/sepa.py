@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from config.catalogue import Catalogue, default_catalogue
 from forms.identifiers import validate_ics
-from wizard import steps
+from wizard import mandate_holder, steps
 from wizard.db import db_session
-from wizard.models import Campaign, Journey, JourneyStatus, SignatureRequest, SignatureStatus
+from wizard.models import Campaign, HolderStatus, Journey, JourneyStatus, SignatureRequest, SignatureStatus
 from wizard.pricing import format_euros
 from wizard.subscription import PARIS, journey_terms
 
@@ -104,6 +104,17 @@ def collection_of(session: Session, journey: Journey, catalogue: Catalogue) -> C
         return None
     answers = steps.effective_answers(journey)
     bank, personal = answers.get("bank", {}), answers.get("personal", {})
+    if mandate_holder.needs_holder(journey):
+        # the account holder is not the member: debit only once the holder signed the mandate, in their name
+        holder = mandate_holder.current_for(session, journey)
+        if holder is None or holder.status != HolderStatus.SIGNED.value or holder.signed_at is None:
+            return None
+        return Collection(
+            debtor_name=holder.holder_name, iban=bank["iban"], bic=bank.get("bic", ""),
+            amount_cents=terms.monthly_cents, rum=holder.rum,
+            mandate_signed_on=holder.signed_at.astimezone(PARIS).date(),
+            description=f"Cotisation {steps.contract_name(journey)}"[:140],
+        )  # fmt: skip
     request = signed_mandate(session, journey)
     rum = signed_rum(request)
     if request is None or rum is None:

@@ -83,6 +83,11 @@ def on_subscription_completed(session: Session, journey: Journey) -> None:
     Wired as the subscription signing step's ``on_complete``: it runs in the completion transaction, so
     the email is queued if and only if the signature is recorded. Previews queue nothing (``queue_email``).
     """
+    from wizard import mandate_holder  # noqa: PLC0415 - the holder's service imports the signing service
+
+    if mandate_holder.needs_holder(journey):
+        # the account is someone else's: they sign the mandate with their own link and code
+        mandate_holder.open_for(session, journey)
     terms = journey_terms(journey)
     queue_email(
         session,

@@ -25,7 +25,7 @@ from signing.documents.layout import (
     title,
 )
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"
 TITLE = "Mandat de prélèvement SEPA"
 PAYMENT_TYPE = "Paiement récurrent"
 
@@ -50,6 +50,8 @@ class MandateData:
     bic: str = ""
     creditor: Creditor = field(default_factory=_default_creditor)
     brand: Brand = field(default_factory=_default_brand)
+    #: who signs: the debtor, i.e. the account holder (the member, or the holder they named)
+    signer_caption: str = "Signature du débiteur"
 
 
 def authorisation_text(creditor_name: str) -> str:
@@ -97,7 +99,7 @@ def _story(data: MandateData) -> list[Flowable]:
             "Vous serez informé(e) du montant et de la date de chaque prélèvement au moins 14 jours avant "
             "celui-ci (un échéancier annuel peut en tenir lieu)."
         ),
-        signature_block(data.place, data.signed_on, "Signature du débiteur"),
+        signature_block(data.place, data.signed_on, data.signer_caption),
     ]
 
 

@@ -67,7 +67,16 @@ CONTACTS = {
     "postal_address": PREFILL["postal_address"], "email": PREFILL["email"], "phone": PREFILL["phone"],
     "other_phone": "",
 }  # fmt: skip
-BANK = {"account_holder": "Hélène Dupré", "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": ""}
+BANK = {
+    "holder_is_member": "yes", "debtor_address": "8 place de la République, 98714 Papeete", "signing_place": "Papeete",
+    "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "",
+}  # fmt: skip
+#: the account is held by someone else, who signs the mandate with their own link and code
+OTHER_HOLDER = {
+    **BANK, "holder_is_member": "no", "holder_civilite": "M", "holder_last_name": "Dupré",
+    "holder_first_name": "Marc-Antoine", "holder_email": "marc-antoine@example.fr",
+    "debtor_address": "4 rue du Port, 98714 Papeete",
+}  # fmt: skip
 
 
 def read_pdf(pdf: bytes) -> str:

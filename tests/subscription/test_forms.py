@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from config.catalogue import default_catalogue
 from forms.subscription import ChildrenForm, PartnerForm, PersonalForm, SocialSecurityForm
 from forms.subscription_contacts import BankForm, ContactsForm
-from tests.subscription.conftest import BANK, CHILDREN, PARTNER, PERSONAL, PREFILL, SOCIAL
+from tests.subscription.conftest import BANK, CHILDREN, OTHER_HOLDER, PARTNER, PERSONAL, PREFILL, SOCIAL
 from wizard.flow import Answers, StepContext
 
 AFFILIATION = {
@@ -80,15 +80,39 @@ def test_invalid_ibans_are_refused_in_french(iban: str, message: str) -> None:
 
 
 def test_bank_stores_compact_iban_and_derives_the_bic() -> None:
-    form = BankForm(MultiDict({**BANK, "iban": "FR14 2004 1010 0505 0001 3M02 606"}), context=context())
-    assert form.validate()
+    answers = {"personal": {"civilite": "Mme", "first_name": "Hélène", "usage_name": "Dupré"}}
+    form = BankForm(MultiDict({**BANK, "iban": "FR14 2004 1010 0505 0001 3M02 606"}), context=context(**answers))
+    assert form.validate(), form.errors
     assert form.cleaned_data() == {
-        "account_holder": "Hélène Dupré",
-        "iban": "FR1420041010050500013M02606",
-        "bic": "PSSTFRPP",
+        "holder_is_member": "yes", "holder_civilite": "Mme", "holder_first_name": "Hélène",
+        "holder_last_name": "Dupré", "holder_email": "", "account_holder": "Hélène Dupré",
+        "debtor_address": "8 place de la République, 98714 Papeete", "signing_place": "Papeete",
+        "iban": "FR1420041010050500013M02606", "bic": "PSSTFRPP",
+    }  # fmt: skip
+    assert ("Quel est le numéro de l'IBAN ?", "FR14 **** **** **** **** 3M02 606") in form.summary()
+    assert ("Êtes-vous titulaire du compte ?", "Oui") in form.summary()
+
+
+def test_bank_asks_who_holds_the_account_and_their_identity_when_it_is_not_the_member() -> None:
+    assert errors(BankForm, {**BANK, "holder_is_member": ""})["holder_is_member"] == [
+        "Indiquez si vous êtes titulaire du compte."
+    ]
+    missing = errors(BankForm, {**BANK, "holder_is_member": "no", "debtor_address": "", "signing_place": ""})
+    assert missing == {
+        "holder_civilite": ["Choisissez la civilité du titulaire du compte."],
+        "holder_last_name": ["Indiquez le nom du titulaire du compte."],
+        "holder_first_name": ["Indiquez le prénom du titulaire du compte."],
+        "holder_email": ["Indiquez l'adresse électronique du titulaire du compte."],
+        "debtor_address": ["Indiquez l'adresse postale du titulaire du compte."],
+        "signing_place": ["Indiquez la ville où vous signez."],
     }
-    assert form.summary() == [("Quel est le nom ou les noms des titulaires du compte ?", "Hélène Dupré"),
-                              ("Quel est le numéro de l'IBAN ?", "FR14 **** **** **** **** 3M02 606")]  # fmt: skip
+    same = errors(BankForm, {**OTHER_HOLDER, "holder_email": "HELENE@example.fr"}, contacts={"email": "helene@example.fr"})
+    assert "pas la vôtre" in same["holder_email"][0]
+    form = BankForm(MultiDict(OTHER_HOLDER), context=context())
+    assert form.validate(), form.errors
+    cleaned = form.cleaned_data()
+    assert cleaned["account_holder"] == "Marc-Antoine Dupré" and cleaned["holder_email"] == "marc-antoine@example.fr"
+    assert cleaned["debtor_address"] == "4 rue du Port, 98714 Papeete"
 
 
 def test_code_organisme_defaults_to_the_configured_code() -> None:

@@ -6,6 +6,7 @@ from wizard.models.designations import BeneficiaryDesignation, ReauthCode
 from wizard.models.documents import Document, OutboxMessage, OutboxStatus, SignatureRequest, SignatureStatus
 from wizard.models.hr_indexes import HR_INDEXES
 from wizard.models.journeys import Journey, JourneyEvent, JourneyStatus, StepAnswer
+from wizard.models.mandate_holders import HolderStatus, MandateHolderSignature
 from wizard.models.signing import SigningCode
 from wizard.models.subscription import Satisfaction, SatisfactionAnswer
 from wizard.models.users import Role, User
@@ -16,10 +17,12 @@ __all__ = [
     "BeneficiaryDesignation",
     "Campaign",
     "Document",
+    "HolderStatus",
     "Invitation",
     "Journey",
     "JourneyEvent",
     "JourneyStatus",
+    "MandateHolderSignature",
     "OutboxMessage",
     "OutboxStatus",
     "ReauthCode",

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from config.catalogue import default_catalogue
 from forms.base import french_date
-from wizard import steps
+from wizard import mandate_holder, steps
 from wizard.dates import member_effective_date
+from wizard.db import db_session
 from wizard.dispense import dispense_status_label
 from wizard.flow import Answers, Flow, SigningStep
-from wizard.models import Campaign, Invitation, Journey, JourneyStatus, User
+from wizard.models import Campaign, Invitation, Journey, JourneyStatus, MandateHolderSignature, User
 from wizard.pricing import Quote, format_euros, household_from_answers, quote
 from wizard.registry import registry
 from wizard.subscription import journey_terms, signed_effective_date
@@ -55,6 +56,8 @@ class DashboardItem:
     current_title: str
     quote: Quote | None = None
     recap: list[tuple[str, str]] = field(default_factory=list)
+    #: the account holder asked to sign the mandate (a subscription debiting someone else's account)
+    holder: MandateHolderSignature | None = None
 
 
 def dashboard_items(session: Session, owner: User) -> list[DashboardItem]:
@@ -74,6 +77,12 @@ def _item(journey: Journey) -> DashboardItem:
         item.quote = affiliation_quote(journey)
     if journey.status == JourneyStatus.IN_PROGRESS and journey.flow_id in RECAP_FLOWS:
         item.recap = needs_recap(journey)
+    if journey.status == JourneyStatus.COMPLETED and mandate_holder.needs_holder(journey):
+        record = mandate_holder.current_for(db_session(), journey)
+        item.holder = record
+        waiting = mandate_holder.waiting_label(db_session(), journey)
+        if waiting:
+            item.status_label = waiting
     return item
 
 
