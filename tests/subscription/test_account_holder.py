@@ -56,8 +56,11 @@ def _subscribe(client: FlaskClient) -> str:
     link = dashboard[dashboard.index("Adhérer au contrat") :].split('href="', 2)[1].split('"', 1)[0]
     sub = str(client.get(link).headers["Location"]).rsplit("/", 1)[0]
     personal = {**PERSONAL, "first_name": FIRST, "usage_name": LAST, "birth_name": LAST}
-    for step, data in (("personal", personal), ("social_security", SOCIAL), ("partner", PARTNER),
-                       ("children", CHILDREN), ("contacts", CONTACTS), ("bank", OTHER_HOLDER), ("review", {})):  # fmt: skip
+    answers = (
+        ("personal", personal), ("social_security", SOCIAL), ("partner", PARTNER), ("children", CHILDREN),
+        ("contacts", CONTACTS), ("bank", OTHER_HOLDER), ("review", {}),
+    )  # fmt: skip
+    for step, data in answers:
         response = submit(client, f"{sub}/{step}", data)
         assert response.status_code == 302, (step, text_of(response))
     bank_page = text_of(client.get(f"{sub}/signature"))

@@ -106,7 +106,8 @@ def test_bank_asks_who_holds_the_account_and_their_identity_when_it_is_not_the_m
         "debtor_address": ["Indiquez l'adresse postale du titulaire du compte."],
         "signing_place": ["Indiquez la ville où vous signez."],
     }
-    same = errors(BankForm, {**OTHER_HOLDER, "holder_email": "HELENE@example.fr"}, contacts={"email": "helene@example.fr"})
+    mine = {**OTHER_HOLDER, "holder_email": "HELENE@example.fr"}
+    same = errors(BankForm, mine, contacts={"email": "helene@example.fr"})
     assert "pas la vôtre" in same["holder_email"][0]
     form = BankForm(MultiDict(OTHER_HOLDER), context=context())
     assert form.validate(), form.errors
