@@ -1,13 +1,19 @@
 """Benchmark: render and seal the three subscription documents (bulletin, mandate, notice).
 
 Usage: ``.venv/bin/python -m bench.documents --runs 20``. Prints median and p95 times in ms per document,
-and, as an in-run baseline on the same machine, the time to render a one-paragraph plain ReportLab PDF
-(the ratio shows what the shared layout costs, independent of the machine's speed). Not a test.
+with the documents' embedded, subset DejaVu Sans fonts, and two in-run baselines on the same machine:
+
+* a one-paragraph plain ReportLab PDF (what the shared layout costs, independent of the machine's speed);
+* WeasyPrint rendering the same documents' content from HTML with the same embedded font (the ``bench``
+  extra: ``pip install '.[bench]'``), and the ratio WeasyPrint / ReportLab per document.
+
+Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import io
 import math
 import statistics
@@ -23,13 +29,14 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from config.catalogue import default_catalogue
 from signing.documents.bulletin import BulletinData, render_bulletin
-from signing.documents.layout import AmountLine, Consent, Contact, Identity
-from signing.documents.mandate import MandateData, render_mandate
+from signing.documents.layout import AmountLine, Consent, Contact, Identity, euros, font_path, identity_rows
+from signing.documents.mandate import MandateData, authorisation_text, render_mandate
 from signing.documents.notice import NoticeData, render_notice
 from signing.pki import Pki, ensure_pki
 from signing.seal import seal_pdf
 
-MEMBER = Identity("Madame", "Dupré", "Hélène", date(1995, 10, 3), "Garçon", "Genève (Suisse)", "295109912611193")
+MEMBER = Identity("Monsieur", "Šťěpánek-Øberg", "Łukasz", date(1995, 10, 3), "Štěpánek", "Kraków (Pologne)",
+                  "195109912611193")  # fmt: skip
 CONTACT = Contact("3 place de l'Église, 69001 Lyon", "helene.dupre@example.org", "06 12 34 56 78")
 SIGNED_ON = date(2026, 4, 12)
 
@@ -73,6 +80,82 @@ def documents() -> dict[str, Callable[[], bytes]]:
     }
 
 
+# --- WeasyPrint baseline: the same content as HTML, the same embedded font ------------------------------
+
+PAGE_CSS = """
+@font-face { font-family: "DejaVu Sans"; src: url("file://%(regular)s"); }
+@font-face { font-family: "DejaVu Sans"; font-weight: bold; src: url("file://%(bold)s"); }
+@page { size: A4; margin: 30mm 18mm 26mm 18mm;
+        @top-left { content: "Mutuelle Horizon Publique"; font: bold 13pt "DejaVu Sans"; color: #1d4f91; }
+        @bottom-right { content: "Page " counter(page) " / " counter(pages); font: 7.5pt "DejaVu Sans"; } }
+body { font: 9.5pt/12.5pt "DejaVu Sans"; }
+h1 { font-size: 16pt; } h2 { font-size: 11.5pt; }
+table { width: 100%%; border-collapse: collapse; margin-bottom: 6pt; }
+td, th { border: 0.4pt solid #5b6470; padding: 2pt 4pt; vertical-align: top; font-size: 9pt; }
+th { background: #e9eef5; }
+"""
+
+
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in pairs)
+    return f"<table>{cells}</table>"
+
+
+def _page(title: str, body: str) -> str:
+    return f"<html lang='fr'><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>{body}"
+
+
+def bulletin_html(data: BulletinData) -> str:
+    amounts = [(line.label, euros(line.monthly_cents)) for line in data.amounts]
+    return _page(
+        "Bulletin d'adhésion",
+        f"<h2>L'adhérent(e)</h2>{_rows(identity_rows(data.member))}"
+        f"<h2>Coordonnées</h2>{_rows([('Adresse', data.contact.address), ('Courriel', data.contact.email)])}"
+        f"<h2>Formule et cotisations</h2>{_rows([*amounts, ('Total mensuel', euros(data.total_cents))])}"
+        f"<p>{html.escape(data.employer_note)}</p>"
+        f"<p>Fait à {data.place}, le {data.signed_on:%d/%m/%Y}</p>",
+    )
+
+
+def mandate_html(data: MandateData) -> str:
+    debtor = [("Nom", data.debtor_last_name), ("Prénom", data.debtor_first_name), ("Adresse", data.debtor_address),
+              ("IBAN", data.iban)]  # fmt: skip
+    return _page(
+        "Mandat de prélèvement SEPA",
+        f"{_rows([('Référence unique du mandat (RUM)', data.rum)])}<p>{authorisation_text(data.creditor.name)}</p>"
+        f"<h2>Débiteur</h2>{_rows(debtor)}<p>Fait à {data.place}, le {data.signed_on:%d/%m/%Y}</p>",
+    )
+
+
+def notice_html(data: NoticeData) -> str:
+    sections = "".join(
+        f"<h2>{html.escape(s.title)}</h2>" + "".join(f"<p>{html.escape(p)}</p>" for p in s.paragraphs)
+        for s in data.text.sections
+    )
+    return _page("Notice d'information", f"<p>{html.escape(data.text.intro)}</p>{sections}")
+
+
+def weasyprint_documents() -> dict[str, Callable[[], bytes]] | None:
+    """The same three documents rendered by WeasyPrint, or None when the ``bench`` extra is not installed."""
+    try:
+        from weasyprint import CSS as WeasyCSS  # noqa: PLC0415, N811 - optional, bench-only dependency
+        from weasyprint import HTML  # noqa: PLC0415
+    except ImportError:
+        return None
+    from signing.documents.layout import FONT_BOLD  # noqa: PLC0415
+
+    stylesheet = WeasyCSS(string=PAGE_CSS % {"regular": font_path(), "bold": font_path(FONT_BOLD)})
+    notice = NoticeData(contract_name=default_catalogue().contract_name, effective_date=date(2026, 5, 1))
+    sources = {"bulletin": bulletin_html(bulletin_data()), "mandat": mandate_html(mandate_data()),
+               "notice": notice_html(notice)}  # fmt: skip
+
+    def render(source: str) -> bytes:
+        out: bytes = HTML(string=source).write_pdf(stylesheets=[stylesheet])
+        return out
+
+    return {name: partial(render, source) for name, source in sources.items()}
+
+
 def plain_pdf() -> bytes:
     """The baseline: one paragraph, default ReportLab template, no custom layout."""
     buffer = io.BytesIO()
@@ -100,17 +183,28 @@ def seal(pdf: bytes, pki: Pki) -> bytes:
 def run(runs: int, pki: Pki) -> None:
     baseline = [timed(plain_pdf) for _ in range(runs)]
     base_median = statistics.median(baseline)
-    print(f"{'document':<10} {'render med':>10} {'p95':>8} {'seal med':>9} {'p95':>8} {'render/baseline':>16}")
+    weasy = weasyprint_documents()
+    print(
+        f"{'document':<10} {'render med':>10} {'p95':>8} {'seal med':>9} {'p95':>8} {'render/baseline':>16}"
+        + (f" {'WeasyPrint med':>15} {'p95':>8} {'Weasy/RL':>9}" if weasy else "")
+    )
     for name, render in documents().items():
         pdf = render()
         renders = [timed(render) for _ in range(runs)]
         seals = [timed(partial(seal, pdf, pki)) for _ in range(runs)]
         median = statistics.median(renders)
-        print(
+        line = (
             f"{name:<10} {median:>10.1f} {p95(renders):>8.1f} {statistics.median(seals):>9.1f} "
             f"{p95(seals):>8.1f} {median / base_median:>15.1f}x"
         )
+        if weasy:
+            weasy[name]()  # warm-up
+            other = [timed(weasy[name]) for _ in range(runs)]
+            line += f" {statistics.median(other):>15.1f} {p95(other):>8.1f} {statistics.median(other) / median:>8.1f}x"
+        print(line)
     print(f"baseline one-paragraph ReportLab PDF: median {base_median:.1f} ms, p95 {p95(baseline):.1f} ms")
+    if weasy is None:
+        print("WeasyPrint not installed: pip install '.[bench]' for the HTML baseline")
 
 
 def main() -> None:
