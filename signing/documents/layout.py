@@ -4,7 +4,8 @@ Guarantees: real, extractable text in an embedded, subset Unicode TrueType famil
 Debian package ``fonts-dejavu-core``: every name prints as typed, « Łukasz Šťěpánek-Øberg » included, and
 tests read it back with pypdf and pdftotext); a brand header and a footer with the legal notice and « Page n / N » on
 every page; a diagonal SPECIMEN watermark on every page when ``specimen`` is set (HR preview); identical
-inputs give identical bytes (``invariant=1``). User text is always escaped before it reaches ReportLab's
+inputs give identical bytes (``invariant=1``); every file is identified as PDF/A-3b
+(:mod:`signing.documents.pdfa`). User text is always escaped before it reaches ReportLab's
 paragraph mark-up. Plain spaces are used everywhere (no narrow no-break space) so extracted text is
 predictable.
 """
@@ -33,6 +34,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from config.catalogue import Brand
+from signing.documents.pdfa import to_pdfa3b
 
 #: DocuSign anchor strings, drawn as tiny white text in the signature area of what is sent to DocuSign only
 #: (:func:`signing.documents.anchors.with_docusign_anchors`), never in a locally signed document
@@ -444,4 +446,4 @@ def render_document(info: DocumentInfo, story: Sequence[Flowable], *, brand: Bra
         brand, f"Réf. modèle {info.kind} v{info.template_version}", specimen
     )
     doc.build(list(story), onFirstPage=decor, onLaterPages=decor, canvasmaker=_NumberedCanvas)
-    return buffer.getvalue()
+    return to_pdfa3b(buffer.getvalue())

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from pypdf import PdfReader
@@ -26,6 +27,7 @@ from signing.documents.guarantees import render_guarantees
 from signing.documents.layout import FontMissingError, Identity, font_path
 from signing.documents.mandate import MandateData, render_mandate
 from signing.documents.notice import render_notice
+from signing.documents.pdfa import IccProfileMissingError, icc_profile_path
 from signing.documents.quote import QuoteData, QuotePerson, render_quote
 from signing.pki import Pki
 from signing.seal import seal_pdf, validate_sealed_pdf
@@ -126,3 +128,52 @@ def test_a_missing_font_file_fails_with_a_clear_message(monkeypatch: pytest.Monk
         font_path(layout.FONT)
     monkeypatch.delenv("AFFILIATION_FONT_DIR")
     assert Path(font_path(layout.FONT_BOLD)).is_file()
+
+
+PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
+
+
+def _pdfaid(xmp: str) -> tuple[str, str]:
+    """pdfaid:part and pdfaid:conformance, written as elements (ours) or attributes (after pyHanko's update)."""
+    found: dict[str, str] = {}
+    for element in ElementTree.fromstring(xmp.split("?>", 1)[1].rsplit("<?xpacket", 1)[0]).iter():  # noqa: S314
+        for key, value in element.attrib.items():
+            if key.startswith(PDFAID):
+                found[key.removeprefix(PDFAID)] = value
+        if element.tag.startswith(PDFAID):
+            found[element.tag.removeprefix(PDFAID)] = element.text or ""
+    return found.get("part", ""), found.get("conformance", "")
+
+
+@POPPLER
+def test_signed_documents_are_identified_as_pdfa_3b_with_an_srgb_intent_and_the_evidence_associated(
+    request: pytest.FixtureRequest, lukasz: Identity, pki: Pki, tmp_path: Path
+) -> None:
+    """Read back by poppler (pdfinfo -meta) and pypdf: XMP pdfaid part 3 / B, sRGB output intent, /AF."""
+    for kind, pdf in _documents(request, lukasz).items():
+        sealed = seal_pdf(pdf, pki=pki, signer_name=FULL, signed_at=datetime(2026, 4, 12, tzinfo=UTC), evidence={})
+        path = tmp_path / f"{kind}.pdf"
+        path.write_bytes(sealed)
+        xmp = subprocess.run(
+            ["pdfinfo", "-meta", str(path)], capture_output=True, text=True, timeout=60, check=True
+        ).stdout
+        assert _pdfaid(xmp) == ("3", "B"), kind
+        reader = PdfReader(io.BytesIO(sealed))
+        root = reader.trailer["/Root"]
+        (intent,) = root["/OutputIntents"]
+        intent = intent.get_object()
+        assert intent["/S"] == "/GTS_PDFA1" and intent["/OutputConditionIdentifier"] == "sRGB IEC61966-2.1"
+        profile = intent["/DestOutputProfile"].get_object()
+        assert profile["/N"] == 3 and profile.get_data()[36:40] == b"acsp"  # an ICC profile's signature
+        associated = [spec.get_object() for spec in root["/AF"]]
+        assert [(spec["/F"], spec["/AFRelationship"]) for spec in associated] == [("audit-trail.json", "/Data")]
+        meta = reader.metadata
+        assert meta is not None and meta.title and meta.title in xmp  # information and XMP agree
+        _fonts_embedded_and_subset(_pdffonts(sealed, tmp_path))
+        assert validate_sealed_pdf(sealed, pki.root_cert).ok
+
+
+def test_a_missing_icc_profile_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("AFFILIATION_ICC_PROFILE", str(tmp_path / "absent.icc"))
+    with pytest.raises(IccProfileMissingError, match="colord-data"):
+        icc_profile_path()
