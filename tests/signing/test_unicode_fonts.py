@@ -159,7 +159,7 @@ def test_signed_documents_are_identified_as_pdfa_3b_with_an_srgb_intent_and_the_
         ).stdout
         assert _pdfaid(xmp) == ("3", "B"), kind
         reader = PdfReader(io.BytesIO(sealed))
-        root = reader.trailer["/Root"]
+        root: Any = reader.trailer["/Root"]
         (intent,) = root["/OutputIntents"]
         intent = intent.get_object()
         assert intent["/S"] == "/GTS_PDFA1" and intent["/OutputConditionIdentifier"] == "sRGB IEC61966-2.1"
