@@ -42,7 +42,7 @@ CHILDREN = {
 HOLDER_CODE = re.compile(r"vos documents : (\d{6})")
 
 
-def _subscribe(client: FlaskClient) -> str:
+def _subscribe(client: FlaskClient, bank: dict[str, str] = OTHER_HOLDER) -> str:
     base = start_from_home(client)
     submit(client, f"{base}/regime", {"regime": "general"})
     submit(client, f"{base}/household", FAMILY_HOUSEHOLD)
@@ -58,13 +58,15 @@ def _subscribe(client: FlaskClient) -> str:
     personal = {**PERSONAL, "first_name": FIRST, "usage_name": LAST, "birth_name": LAST}
     answers = (
         ("personal", personal), ("social_security", SOCIAL), ("partner", PARTNER), ("children", CHILDREN),
-        ("contacts", CONTACTS), ("bank", OTHER_HOLDER), ("review", {}),
+        ("contacts", CONTACTS), ("bank", bank), ("review", {}),
     )  # fmt: skip
     for step, data in answers:
         response = submit(client, f"{sub}/{step}", data)
         assert response.status_code == 302, (step, text_of(response))
-    bank_page = text_of(client.get(f"{sub}/signature"))
-    assert "Bulletin d'adhésion" in bank_page and "Mandat de prélèvement SEPA" not in bank_page
+    signing_page = text_of(client.get(f"{sub}/signature"))
+    # the member signs the mandate only when the account is theirs
+    assert "Bulletin d'adhésion" in signing_page
+    assert ("Mandat de prélèvement SEPA" in signing_page) is (bank["holder_is_member"] == "yes")
     return sub
 
 
