@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forms.base import french_date, short_date
-from tests.conftest import login, submit, text_of
+from tests.conftest import login, text_of
 from tests.dispense.helpers import outbox, pdf_text, sign_locally, signed_documents
 from tests.member_dates import CAMPAIGN_DATE, member_date
 from tests.subscription.conftest import BANK
