@@ -56,7 +56,7 @@ def _subscribe(client: FlaskClient, bank: dict[str, str] = OTHER_HOLDER) -> str:
     link = dashboard[dashboard.index("Adhérer au contrat") :].split('href="', 2)[1].split('"', 1)[0]
     sub = str(client.get(link).headers["Location"]).rsplit("/", 1)[0]
     personal = {**PERSONAL, "first_name": FIRST, "usage_name": LAST, "birth_name": LAST}
-    answers = (
+    answers: tuple[tuple[str, dict[str, Any]], ...] = (
         ("personal", personal), ("social_security", SOCIAL), ("partner", PARTNER), ("children", CHILDREN),
         ("contacts", CONTACTS), ("bank", bank), ("review", {}),
     )  # fmt: skip
