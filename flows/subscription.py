@@ -70,6 +70,7 @@ FLOW = Flow(
             id="signature", title="Je lis et je signe mes documents", stage=SIGNATURE,
             documents=build_subscription_documents,
             submit_label="J'accepte les conditions et je souscris", on_complete=on_subscription_completed,
+            template="steps/subscription/signature.html",
         ),
         TerminalStep(
             id="confirmation", title="Merci d'avoir choisi notre mutuelle !", stage="Confirmation",

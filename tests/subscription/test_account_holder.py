@@ -67,6 +67,8 @@ def _subscribe(client: FlaskClient, bank: dict[str, str] = OTHER_HOLDER) -> str:
     # the member signs the mandate only when the account is theirs
     assert "Bulletin d'adhésion" in signing_page
     assert ("Mandat de prélèvement SEPA" in signing_page) is (bank["holder_is_member"] == "yes")
+    if bank["holder_is_member"] == "no":
+        assert "Le mandat de prélèvement SEPA sera signé par Marc-Antoine Dupré, titulaire du compte" in signing_page
     return sub
 
 
