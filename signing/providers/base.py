@@ -56,14 +56,40 @@ class ProviderError(Exception):
     """The provider cannot be reached or refused the call; the member sees a calm message."""
 
 
+class ProviderBusy(ProviderError):
+    """The provider asks us to slow down (HTTP 429, or one of its per-envelope call limits): retry later.
+
+    ``retry_after`` is the number of seconds the provider asked for (``Retry-After``), when it said so.
+    """
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class DocumentRejected(ProviderError):
+    """What the provider returned as the signed document fails our checks (no valid, trusted seal)."""
+
+
 class WebhookRejected(Exception):
     """A webhook whose signature is missing or wrong."""
 
 
 class SigningProvider(Protocol):
     name: str
+    #: least number of seconds between two ``status`` calls for one envelope (0: ask whenever needed)
+    status_poll_interval: float
 
-    def start(self, documents: list[DocumentToSign], signer: Signer, return_url: str) -> SigningSession: ...
+    def start(
+        self, documents: list[DocumentToSign], signer: Signer, return_url: str, *, transaction_id: str = ""
+    ) -> SigningSession:
+        """A new envelope; ``transaction_id`` is our reference, by which a lost envelope is found again."""
+
+    def resume(self, envelope_id: str, signer: Signer, return_url: str) -> SigningSession:
+        """A fresh ceremony URL for a pending envelope (re-entering the signing step). Never stored."""
+
+    def void(self, envelope_id: str, reason: str) -> None:
+        """Make the envelope unsignable at the provider; an envelope already closed there is left as is."""
 
     def status(self, envelope_id: str) -> SigningStatus: ...
 

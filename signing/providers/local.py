@@ -35,6 +35,8 @@ class LocalProvider:
     """:class:`signing.providers.base.SigningProvider` for the embedded one-time-code ceremony."""
 
     name = "local"
+    #: ``status`` reads our own database: no limit on asking
+    status_poll_interval = 0.0
 
     def __init__(
         self,
@@ -47,7 +49,9 @@ class LocalProvider:
         self._ceremony_url = ceremony_url
         self._pki = pki
 
-    def start(self, documents: list[DocumentToSign], signer: Signer, return_url: str) -> SigningSession:
+    def start(
+        self, documents: list[DocumentToSign], signer: Signer, return_url: str, *, transaction_id: str = ""
+    ) -> SigningSession:
         """A new envelope id; the documents themselves are stored by ``wizard.signing`` as shown."""
         if not documents:
             raise ValueError("an envelope needs at least one document")
@@ -57,6 +61,9 @@ class LocalProvider:
     def resume(self, envelope_id: str, signer: Signer, return_url: str) -> SigningSession:
         """Re-entering the signing step: the same ceremony page."""
         return SigningSession(envelope_id=envelope_id, url=self._ceremony_url(envelope_id))
+
+    def void(self, envelope_id: str, reason: str) -> None:
+        """Nothing to do outside the database: the ceremony page refuses a request that is no longer pending."""
 
     def status(self, envelope_id: str) -> SigningStatus:
         request = self._request(envelope_id)

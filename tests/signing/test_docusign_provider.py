@@ -119,6 +119,7 @@ def test_jwt_token_is_requested_once_and_cached(
 ) -> None:
     session = provider.start(documents(), SIGNER, RETURN_URL)
     assert provider.status(session.envelope_id) is SigningStatus.PENDING
+    fake_docusign.set_status(session.envelope_id, "completed")
     provider.signed_document(session.envelope_id)
 
     assert fake_docusign.token_requests == 1
