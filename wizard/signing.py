@@ -8,10 +8,15 @@ Every signed journey (subscription, dispense, designation) goes through these fu
 * :func:`confirm` — asks the provider (never the browser) whether the envelope is signed; on completion it
   stores the signed PDFs, runs the step's ``on_complete`` hook and records ``signature_completed`` exactly
   once, all in one transaction.
-* :func:`handle_webhook` — a verified provider callback, idempotent on (envelope, event).
+* :func:`handle_webhook` — a verified provider callback, idempotent on (envelope, event). It only records:
+  a completion's signed document is fetched afterwards by ``flask signatures run``
+  (``wizard.signature_followups``), never inside the provider's request.
+* :func:`void_request` — closes a request that must not be signed any more, and voids its envelope at the
+  provider (or leaves that to ``flask signatures run`` when the provider cannot be reached).
 
 A :class:`~signing.providers.base.ProviderError` is rolled back and re-raised: the caller shows
-:data:`UNAVAILABLE_MESSAGE`; the member's answers were committed earlier and are never lost.
+:data:`UNAVAILABLE_MESSAGE` (:data:`BUSY_MESSAGE` for :class:`~signing.providers.base.ProviderBusy`); the
+member's answers were committed earlier and are never lost.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -44,6 +49,20 @@ UNAVAILABLE_MESSAGE = (
     "La signature est momentanément indisponible, vos réponses sont enregistrées. Réessayez dans quelques minutes."
 )
 PENDING_MESSAGE = "Votre signature est en cours de confirmation : actualisez cette page dans quelques instants."
+BUSY_MESSAGE = (
+    "Le service de signature électronique reçoit trop de demandes en ce moment. Vos réponses sont enregistrées : "
+    "réessayez dans quelques minutes."
+)
+#: why an envelope is voided: our reason code -> the text the provider shows on the old signing link
+VOID_REASONS = {
+    "documents_changed": "Vos réponses ont changé : de nouveaux documents sont à signer.",
+    "concurrent_start": "Demande en double : une autre enveloppe a été préparée pour la même signature.",
+}
+#: ``SignatureRequest.followup`` values (``wizard.signature_followups`` does the work)
+FOLLOWUP_FETCH = "fetch"
+FOLLOWUP_VOID = "void"
+#: a void the provider refused is tried again after this delay (then with the worker's backoff)
+VOID_RETRY_DELAY = timedelta(minutes=1)
 #: return-URL events (DocuSign's names) meaning the member left the ceremony without signing
 ABANDON_EVENTS = frozenset({"cancel", "decline", "ttl_expired", "session_timeout", "exception", "id_check_failed"})
 
@@ -72,6 +91,17 @@ class Confirmation:
     step_id: str
     #: what to tell the member, in French (None when there is nothing to say)
     message: str | None = None
+
+
+@dataclass(frozen=True)
+class Started:
+    """What entering the signing step gave: where to send the browser, or a completion found on the way."""
+
+    request: SignatureRequest
+    #: the ceremony URL — single use for DocuSign, so returned here and never stored; None: nothing to sign
+    url: str | None
+    #: set when the envelope turned out to be signed already (both the return URL and the webhook missed it)
+    confirmation: Confirmation | None = None
 
 
 # --- documents -------------------------------------------------------------------------------------------
@@ -166,20 +196,31 @@ def latest_request(
 def start_or_resume(
     session: Session, journey: Journey, step: SigningStep, actor: Actor, return_url: str,
     *, consent: Consent | None = None, origin: evidence.Origin | None = None,
-) -> SignatureRequest:  # fmt: skip
+) -> Started:  # fmt: skip
     """The signature request the member signs now (reused while the documents are unchanged). Commits.
 
     ``return_url`` is where an external provider sends the browser back; ``consent`` and ``origin`` are
     appended to the evidence. Raises :class:`ProviderError` (after rolling back) when the provider fails.
+    A pending envelope the provider reports completed is confirmed instead (``Started.confirmation``).
     """
     if journey.is_preview:
         raise ValueError("an HR preview never creates a signature request")
     provider = provider_for()
     documents = documents_for(journey, step)
+    started_here: str | None = None
     try:
         request = pending_request(session, journey, step.id)
-        if request is None or not _resumed(provider, request, journey, documents, return_url):
-            request = _start(session, provider, journey, step, documents=documents, return_url=return_url)
+        url: str | None = None
+        if request is not None:
+            resumed = _resumed(
+                session, provider, request, journey=journey, documents=documents, return_url=return_url, actor=actor
+            )
+            if isinstance(resumed, Confirmation):
+                return Started(request, None, resumed)
+            url = resumed
+        if request is None or url is None:
+            request, url = _start(session, provider, journey, step, documents=documents, return_url=return_url)
+            started_here = request.envelope_id
         if consent is not None:
             _record_consent(request, consent, origin or evidence.Origin(actor.ip, (), actor.user_agent))
         journey.updated_at = utcnow()  # bumps the revision: of two simultaneous clicks, one start wins
@@ -190,52 +231,55 @@ def start_or_resume(
     except StaleDataError:
         session.rollback()
         winner = pending_request(session, journey, step.id)
+        if started_here is not None:
+            void_lost_start(session, provider, winner, started_here)
         if winner is None:
             raise
-        return winner
-    return request
-
-
+        return Started(winner, provider.resume(winner.envelope_id, signer_of(journey), return_url).url)
+    return Started(request, url)
 def signer_of(journey: Journey) -> Signer:
     return Signer(user_id=journey.owner.id, full_name=journey.owner.full_name, email=journey.owner.email)
 
 
 def _resumed(
-    provider: SigningProvider, request: SignatureRequest, journey: Journey, documents: list[DocumentToSign],
-    return_url: str,
-) -> bool:  # fmt: skip
-    """Reuse the pending ``request`` with a fresh ceremony URL (DocuSign's are single-use); False when it
-    was closed instead — other documents, or an envelope the provider voided or saw declined meanwhile
-    (e.g. a missed webhook) — and the caller starts a new one."""
+    session: Session, provider: SigningProvider, request: SignatureRequest,
+    *, journey: Journey, documents: list[DocumentToSign], return_url: str, actor: Actor,
+) -> str | Confirmation | None:  # fmt: skip
+    """A fresh ceremony URL for the pending ``request`` (DocuSign's are single-use), or None when it was
+    closed instead — other documents (voided at the provider too), or an envelope the provider voided or
+    saw declined meanwhile — and the caller starts a new one. An envelope the provider refuses a ceremony
+    for because it is already completed is confirmed here (a :class:`Confirmation`): otherwise a signature
+    whose return URL and webhook were both missed would stay « indisponible » forever."""
     if request.provider != provider.name or not same_documents(request, documents):
         void_request(request, "documents_changed")
-        return False
-    resume = getattr(provider, "resume", None)
-    if resume is None:
-        return True
+        return None
     try:
-        request.signing_url = resume(request.envelope_id, signer_of(journey), return_url).url
+        url = provider.resume(request.envelope_id, signer_of(journey), return_url).url
     except ProviderError:
         closed = provider.status(request.envelope_id)  # a failure here is the provider's, re-raised
-        if closed in (SigningStatus.PENDING, SigningStatus.COMPLETED):
-            raise  # completion is recorded by the return URL or the webhook DocuSign retries, never here
+        if closed == SigningStatus.PENDING:
+            raise
+        if closed == SigningStatus.COMPLETED:
+            logger.info("envelope %s is completed at the provider: confirmed on re-entry", request.envelope_id)
+            return confirm(session, request, actor, verified_status=SigningStatus.COMPLETED)
         request.status = SignatureStatus(closed.value)
         evidence.append(request, "events", {"event": closed.value, "at": evidence.timestamp(utcnow())})
         logger.info("envelope %s was %s at the provider; a new one is started", request.envelope_id, closed)
-        return False
-    return True
-
-
+        return None
+    request.status_checked_at = None  # a new ceremony: the member's return may ask the provider again
+    return url
 def _start(
     session: Session, provider: SigningProvider, journey: Journey, step: SigningStep,
     *, documents: list[DocumentToSign], return_url: str,
-) -> SignatureRequest:  # fmt: skip
-    started = provider.start(documents, signer_of(journey), return_url)
+) -> tuple[SignatureRequest, str]:  # fmt: skip
+    """A new request and its ceremony URL; the provider knows the envelope by our transaction id too."""
+    transaction_id = str(uuid.uuid4())
+    started = provider.start(documents, signer_of(journey), return_url, transaction_id=transaction_id)
     request = SignatureRequest(
         journey=journey, step_id=step.id, provider=provider.name, envelope_id=started.envelope_id,
-        signing_url=started.url, status=SignatureStatus.PENDING,
+        signing_url=None, status=SignatureStatus.PENDING,
         evidence={
-            "transaction_id": str(uuid.uuid4()), "provider": provider.name, "envelope_id": started.envelope_id,
+            "transaction_id": transaction_id, "provider": provider.name, "envelope_id": started.envelope_id,
             "journey": journey.public_id, "flow": f"{journey.flow_id} v{journey.flow_version}", "step": step.id,
             "created_at": evidence.timestamp(utcnow()), "documents": [evidence.document_entry(d) for d in documents],
         },
@@ -247,13 +291,66 @@ def _start(
             template_version=document.metadata.get("template_version", ""), content=document.pdf, signed=False,
         )  # fmt: skip
     logger.info("signature request %s started with %s for journey %s", started.envelope_id, provider.name, journey.id)
-    return request
+    return request, started.url
+
+
+# --- voiding ---------------------------------------------------------------------------------------------
 
 
 def void_request(request: SignatureRequest, reason: str) -> None:
-    """Close a pending request that must not be signed any more (caller commits)."""
+    """Close a pending request that must not be signed any more, and void its envelope at the provider
+    (caller commits). ``reason`` is a :data:`VOID_REASONS` code; the « voided » event records it and
+    whether the provider voided the envelope now (``at_provider``: "voided") or a worker will
+    (``"queued"``). A completion for this request is never accepted afterwards (:func:`confirm`)."""
     request.status = SignatureStatus.EXPIRED
-    evidence.append(request, "events", {"event": "voided", "reason": reason, "at": evidence.timestamp(utcnow())})
+    outcome = void_at_provider(request, reason)
+    evidence.append(request, "events", {
+        "event": "voided", "reason": reason, "at": evidence.timestamp(utcnow()), "at_provider": outcome,
+    })  # fmt: skip
+
+
+def void_at_provider(request: SignatureRequest, reason: str) -> str:
+    """"voided", or "queued" (``flask signatures run`` retries) when the provider could not be reached."""
+    provider = provider_for(name=request.provider)
+    try:
+        provider.void(request.envelope_id, VOID_REASONS.get(reason, reason))
+    except ProviderError as exc:
+        logger.warning("envelope %s could not be voided now (%s); queued for a retry", request.envelope_id, exc)
+        schedule_followup(request, FOLLOWUP_VOID, utcnow() + VOID_RETRY_DELAY)
+        return "queued"
+    if request.followup == FOLLOWUP_VOID:
+        clear_followup(request)
+    return "voided"
+
+
+def void_lost_start(
+    session: Session, provider: SigningProvider, winner: SignatureRequest | None, envelope_id: str
+) -> None:
+    """Two simultaneous starts: the losing one created ``envelope_id``, which nobody will sign. Void it and
+    record why in the winner's evidence (the losing request was rolled back). Commits."""
+    try:
+        provider.void(envelope_id, VOID_REASONS["concurrent_start"])
+        outcome = "voided"
+    except ProviderError as exc:
+        outcome = "failed"
+        logger.error("duplicate envelope %s could not be voided (%s): void it at the provider", envelope_id, exc)
+    if winner is not None:
+        evidence.append(winner, "events", {
+            "event": "duplicate_voided", "envelope_id": envelope_id, "reason": "concurrent_start",
+            "at": evidence.timestamp(utcnow()), "at_provider": outcome,
+        })  # fmt: skip
+        session.commit()
+
+
+def schedule_followup(request: SignatureRequest, kind: str, due_at: datetime) -> None:
+    request.followup = kind
+    request.followup_due_at = due_at
+
+
+def clear_followup(request: SignatureRequest) -> None:
+    request.followup = None
+    request.followup_due_at = None
+    request.followup_error = None
 
 
 def _record_consent(request: SignatureRequest, consent: Consent, origin: evidence.Origin) -> None:
@@ -280,15 +377,34 @@ def confirm(
     journey = request.journey
     if request.status == SignatureStatus.COMPLETED:
         return Confirmation(SigningStatus.COMPLETED, False, journey.state)
-    if request.status != SignatureStatus.PENDING:
+    if request.status != SignatureStatus.PENDING:  # voided, declined, expired: a completion is never accepted
         return Confirmation(SigningStatus(request.status.value), False, journey.state, FAILED_MESSAGE)
     provider = provider_for(name=request.provider)
-    status = verified_status or provider.status(request.envelope_id)
+    if verified_status is None and request.followup == FOLLOWUP_FETCH:
+        verified_status = SigningStatus.COMPLETED  # a verified webhook said so; its document is still to fetch
+    status = verified_status or polled_status(session, provider, request)
     if status == SigningStatus.PENDING:
         return Confirmation(status, False, journey.state)
     if status == SigningStatus.COMPLETED:
         return _complete(session, provider, request, actor)
     return _decline(session, request, status, actor)
+
+
+def polled_status(session: Session, provider: SigningProvider, request: SignatureRequest) -> SigningStatus:
+    """The provider's status of ``request``, asked at most once per ``provider.status_poll_interval``
+    (DocuSign: 15 minutes per envelope); within that window, or when the provider says pending, the
+    answer is PENDING and the verified webhook is what completes the request. Commits a pending check."""
+    now = utcnow()
+    interval = timedelta(seconds=provider.status_poll_interval)
+    if interval and request.status_checked_at is not None and now - request.status_checked_at < interval:
+        logger.info("status of envelope %s asked less than %s ago: not asked again", request.envelope_id, interval)
+        return SigningStatus.PENDING
+    status = provider.status(request.envelope_id)
+    if interval:
+        request.status_checked_at = now
+        if status == SigningStatus.PENDING:
+            session.commit()
+    return status
 
 
 def on_signing_step(journey: Journey, step_id: str) -> bool:
@@ -305,6 +421,7 @@ def _complete(session: Session, provider: SigningProvider, request: SignatureReq
         raise
     request.status = SignatureStatus.COMPLETED
     request.signed_at = utcnow()
+    clear_followup(request)
     evidence.append(request, "events", {"event": "completed", "at": evidence.timestamp(request.signed_at)})
     if not on_signing_step(journey, request.step_id):
         session.commit()
@@ -321,7 +438,8 @@ def _complete(session: Session, provider: SigningProvider, request: SignatureReq
 
 
 def _fetch_signed(session: Session, provider: SigningProvider, request: SignatureRequest) -> None:
-    """External providers give one combined PDF of every document, signed."""
+    """External providers give one combined PDF of every document, signed and sealed by the provider, with
+    its certificate of completion; the provider has checked the seal (``DocumentRejected`` otherwise)."""
     content = provider.signed_document(request.envelope_id)
     document = store_document(
         session, request, kind="signed_envelope", title="Documents signés", filename="documents-signes.pdf",
@@ -367,9 +485,11 @@ def complete_preview(session: Session, journey: Journey, step: SigningStep, acto
 def handle_webhook(session: Session, headers: dict[str, str], raw_body: bytes, actor: Actor) -> Confirmation:
     """A provider callback: verified (``WebhookRejected`` otherwise), idempotent on (envelope, event).
 
-    Raises :class:`UnknownEnvelope` for an envelope we never created. The event is recorded in the evidence
-    in the same transaction as its outcome, so a failed attempt (``ProviderError``) is retried by the
-    provider rather than remembered as done.
+    Answered at once: nothing here calls the provider. A completion is recorded as verified and its signed
+    document is fetched afterwards (``flask signatures run``, or the member's return, whichever comes
+    first); a refusal or expiry is recorded now. Raises :class:`UnknownEnvelope` for an envelope we never
+    created (an account-wide Connect configuration sends every envelope of the account): the caller
+    acknowledges it and ignores it. A completion for a voided request is recorded as ignored.
     """
     provider = provider_for()
     event = provider.verify_webhook(headers, raw_body)
@@ -383,23 +503,36 @@ def handle_webhook(session: Session, headers: dict[str, str], raw_body: bytes, a
         return Confirmation(SigningStatus(request.status.value), False, request.journey.state)
     evidence.append(request, "webhook_events", {
         "event": event.event, "status": event.status.value, "at": evidence.timestamp(utcnow()),
+        **({"ignored": request.status.value} if request.status != SignatureStatus.PENDING else {}),
     })  # fmt: skip
-    final = event.status if event.status != SigningStatus.PENDING else None
-    outcome = confirm(session, request, actor, verified_status=final) if final else None
+    outcome = None
+    if request.status == SignatureStatus.PENDING and event.status == SigningStatus.COMPLETED:
+        schedule_followup(request, FOLLOWUP_FETCH, utcnow())
+    elif request.status == SignatureStatus.PENDING and event.status != SigningStatus.PENDING:
+        outcome = confirm(session, request, actor, verified_status=event.status)  # records, never calls out
+    elif request.status != SignatureStatus.PENDING:
+        logger.warning("webhook %s for envelope %s ignored: the request is %s", event.event, event.envelope_id,
+                       request.status.value)  # fmt: skip
     session.commit()
-    logger.info("webhook %s for envelope %s processed", event.event, event.envelope_id)
-    return outcome or Confirmation(SigningStatus.PENDING, False, request.journey.state)
+    logger.info("webhook %s for envelope %s recorded", event.event, event.envelope_id)
+    return outcome or Confirmation(SigningStatus(request.status.value), False, request.journey.state)
 
 
 __all__ = [
     "ABANDON_EVENTS",
+    "BUSY_MESSAGE",
     "FAILED_MESSAGE",
+    "FOLLOWUP_FETCH",
+    "FOLLOWUP_VOID",
     "PENDING_MESSAGE",
     "UNAVAILABLE_MESSAGE",
+    "VOID_REASONS",
     "Confirmation",
     "Consent",
+    "Started",
     "UnknownEnvelope",
     "build_docusign_provider",
+    "clear_followup",
     "complete_preview",
     "confirm",
     "current_signing_step",
@@ -410,14 +543,18 @@ __all__ = [
     "on_signing_step",
     "organisation_pki",
     "pending_request",
+    "polled_status",
     "provider_for",
     "returned",
     "same_documents",
+    "schedule_followup",
     "shown_documents",
     "signed_documents",
     "signer_of",
     "signing_step_of",
     "start_or_resume",
     "store_document",
+    "void_at_provider",
+    "void_lost_start",
     "void_request",
 ]

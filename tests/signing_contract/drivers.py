@@ -30,7 +30,7 @@ from werkzeug.test import TestResponse
 from signing.providers.base import SigningProvider, SigningStatus
 from tests.conftest import hidden_fields
 from tests.fakes.docusign import FakeDocuSign
-from wizard import signing
+from wizard import signature_followups, signing
 from wizard.db import db_session
 from wizard.engine import Actor
 from wizard.models import Document, JourneyEvent, OutboxMessage, SignatureRequest
@@ -52,6 +52,7 @@ def docusign_overrides(fake: FakeDocuSign, folder: Path, **extra: Any) -> dict[s
         "DOCUSIGN_HMAC_KEYS": ",".join(fake.hmac_keys),
         "DOCUSIGN_CA_BUNDLE": fake.ca_path,
         "DOCUSIGN_TIMEOUT": 5,
+        "DOCUSIGN_SEAL_ROOTS": fake.seal_root_path,
         **extra,
     }
 
@@ -89,6 +90,13 @@ def completions(app: Flask) -> int:
     with app.app_context():
         query = select(JourneyEvent).where(JourneyEvent.trigger == "signature_completed")
         return len(list(db_session().scalars(query)))
+
+
+def run_followups(app: Flask) -> tuple[int, int]:
+    """What ``flask signatures run --once`` does: (done, failed)."""
+    with app.app_context():
+        result = signature_followups.run_due(db_session())
+        return result.done, result.failed
 
 
 def provider_status(app: Flask, envelope_id: str) -> SigningStatus:
