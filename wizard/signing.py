@@ -33,7 +33,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from config.catalogue import default_catalogue
-from signing.providers.base import DocumentToSign, ProviderError, Signer, SigningProvider, SigningStatus
+from signing.providers.base import (
+    CeremonyUnavailable,
+    DocumentToSign,
+    ProviderError,
+    Signer,
+    SigningProvider,
+    SigningSession,
+    SigningStatus,
+)
 from wizard import engine, evidence, steps
 from wizard.engine import Actor
 from wizard.flow import DocumentContext, SigningStep
@@ -200,7 +208,8 @@ def start_or_resume(
     """The signature request the member signs now (reused while the documents are unchanged). Commits.
 
     ``return_url`` is where an external provider sends the browser back; ``consent`` and ``origin`` are
-    appended to the evidence. Raises :class:`ProviderError` (after rolling back) when the provider fails.
+    appended to the evidence. Raises :class:`ProviderError` (after rolling back) when the provider fails;
+    an envelope created without a ceremony (:class:`CeremonyUnavailable`) is kept and resumed next time.
     A pending envelope the provider reports completed is confirmed instead (``Started.confirmation``).
     """
     if journey.is_preview:
@@ -218,8 +227,11 @@ def start_or_resume(
             if isinstance(resumed, Confirmation):
                 return Started(request, None, resumed)
             url = resumed
+        no_ceremony: CeremonyUnavailable | None = None
         if request is None or url is None:
-            request, url = _start(session, provider, journey, step, documents=documents, return_url=return_url)
+            request, url, no_ceremony = _start(
+                session, provider, journey, step, documents=documents, return_url=return_url
+            )
             started_here = request.envelope_id
         if consent is not None:
             _record_consent(request, consent, origin or evidence.Origin(actor.ip, (), actor.user_agent))
@@ -230,13 +242,25 @@ def start_or_resume(
         raise
     except StaleDataError:
         session.rollback()
-        winner = pending_request(session, journey, step.id)
-        if started_here is not None:
-            void_lost_start(session, provider, winner, started_here)
-        if winner is None:
-            raise
-        return Started(winner, provider.resume(winner.envelope_id, signer_of(journey), return_url).url)
+        return _lost_race(session, provider, journey, step.id, started_here=started_here, return_url=return_url)
+    if no_ceremony is not None:
+        raise no_ceremony  # committed: the member's next click resumes this envelope
     return Started(request, url)
+
+
+def _lost_race(
+    session: Session, provider: SigningProvider, journey: Journey, step_id: str,
+    *, started_here: str | None, return_url: str,
+) -> Started:  # fmt: skip
+    """Two simultaneous starts and this one lost: void the envelope it created, resume the winner's."""
+    winner = pending_request(session, journey, step_id)
+    if started_here is not None:
+        void_lost_start(session, provider, winner, started_here)
+    if winner is None:
+        raise StaleDataError(f"journey {journey.id} changed while its signature was starting")
+    return Started(winner, provider.resume(winner.envelope_id, signer_of(journey), return_url).url)
+
+
 def signer_of(journey: Journey) -> Signer:
     return Signer(user_id=journey.owner.id, full_name=journey.owner.full_name, email=journey.owner.email)
 
@@ -271,10 +295,15 @@ def _resumed(
 def _start(
     session: Session, provider: SigningProvider, journey: Journey, step: SigningStep,
     *, documents: list[DocumentToSign], return_url: str,
-) -> tuple[SignatureRequest, str]:  # fmt: skip
-    """A new request and its ceremony URL; the provider knows the envelope by our transaction id too."""
+) -> tuple[SignatureRequest, str | None, CeremonyUnavailable | None]:  # fmt: skip
+    """A new request and its ceremony URL (the provider knows the envelope by our transaction id too); an
+    envelope created without a ceremony gets its request all the same, with the failure to raise."""
     transaction_id = str(uuid.uuid4())
-    started = provider.start(documents, signer_of(journey), return_url, transaction_id=transaction_id)
+    failure: CeremonyUnavailable | None = None
+    try:
+        started = provider.start(documents, signer_of(journey), return_url, transaction_id=transaction_id)
+    except CeremonyUnavailable as exc:
+        started, failure = SigningSession(envelope_id=exc.envelope_id, url=""), exc
     request = SignatureRequest(
         journey=journey, step_id=step.id, provider=provider.name, envelope_id=started.envelope_id,
         signing_url=None, status=SignatureStatus.PENDING,
@@ -291,7 +320,7 @@ def _start(
             template_version=document.metadata.get("template_version", ""), content=document.pdf, signed=False,
         )  # fmt: skip
     logger.info("signature request %s started with %s for journey %s", started.envelope_id, provider.name, journey.id)
-    return request, started.url
+    return request, started.url or None, failure
 
 
 # --- voiding ---------------------------------------------------------------------------------------------

@@ -67,6 +67,20 @@ class ProviderBusy(ProviderError):
         self.retry_after = retry_after
 
 
+class CeremonyUnavailable(ProviderError):
+    """``start`` created the envelope but could not get its ceremony URL: keep ``envelope_id`` and resume it
+    later rather than leave a signable envelope nobody tracks. The provider's own error is ``__cause__``."""
+
+    def __init__(self, message: str, *, envelope_id: str) -> None:
+        super().__init__(message)
+        self.envelope_id = envelope_id
+
+
+def is_busy(error: BaseException) -> bool:
+    """A :class:`ProviderBusy`, possibly wrapped (e.g. in :class:`CeremonyUnavailable`)."""
+    return isinstance(error, ProviderBusy) or isinstance(error.__cause__, ProviderBusy)
+
+
 class DocumentRejected(ProviderError):
     """What the provider returned as the signed document fails our checks (no valid, trusted seal)."""
 

@@ -65,6 +65,7 @@ from docusign_esign.client.api_exception import ApiException, ArgumentException
 from docusign_esign.client.configuration import Configuration
 
 from signing.providers.base import (
+    CeremonyUnavailable,
     DocumentRejected,
     DocumentToSign,
     ProviderBusy,
@@ -412,9 +413,9 @@ class DocuSignProvider:
         logger.info("DocuSign envelope %s created (%d documents)", envelope_id, len(documents))
         try:
             return self.resume(envelope_id, signer, return_url)
-        except ProviderError:
+        except ProviderError as exc:
             logger.warning("DocuSign envelope %s created but its signing view failed", envelope_id)
-            raise
+            raise CeremonyUnavailable(str(exc), envelope_id=envelope_id) from exc
 
     def resume(self, envelope_id: str, signer: Signer, return_url: str) -> SigningSession:
         """A new (single-use) signing URL for an existing envelope — re-entering the signing step.

@@ -262,8 +262,11 @@ def test_rate_limits_are_shown_calmly_and_keep_the_answers(
     assert any("rate limit" in r.getMessage() for r in caplog.records)
     assert not any("unreachable" in r.getMessage() for r in caplog.records)
     assert 'value="Lyon"' in client.get(at_signing.replace("/signature", "/declaration")).get_data(as_text=True)
-    # once DocuSign accepts calls again, the same click works
+    # an envelope created before the refusal is kept (never an untracked, signable envelope) and resumed
+    assert len(requests_of(app)) == len(fake_docusign.envelopes) == (1 if suffix == "/views/recipient" else 0)
+    # once DocuSign accepts calls again, the same click works, on one envelope
     assert enter_signing(client, at_signing).startswith(fake_docusign.base_url)
+    assert len(requests_of(app)) == len(fake_docusign.envelopes) == 1
 
 
 def test_return_visits_ask_docusign_once_per_envelope_and_window(

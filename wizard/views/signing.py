@@ -18,7 +18,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from forms.signing import CodeForm, ConsentForm
-from signing.providers.base import DocumentToSign, ProviderBusy, ProviderError, WebhookRejected
+from signing.providers.base import DocumentToSign, ProviderError, WebhookRejected, is_busy
 from wizard import ceremony, engine, signing
 from wizard.db import db_session
 from wizard.evidence import Origin
@@ -274,5 +274,5 @@ def _to_step(journey: Journey, step_id: str) -> Response:
 
 def _unavailable(journey: Journey, step_id: str, exc: ProviderError) -> Response:
     logger.warning("signing provider unavailable for journey %s (step %s): %s", journey.id, step_id, exc)
-    flash(signing.BUSY_MESSAGE if isinstance(exc, ProviderBusy) else signing.UNAVAILABLE_MESSAGE, "warning")
+    flash(signing.BUSY_MESSAGE if is_busy(exc) else signing.UNAVAILABLE_MESSAGE, "warning")
     return _to_step(journey, step_id)
