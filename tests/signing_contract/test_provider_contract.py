@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from signing.providers.base import SigningStatus
-from tests.conftest import text_of
+from tests.conftest import submit, text_of
 from tests.signing_contract import contractflow
 from tests.signing_contract.conftest import enter_signing
 from tests.signing_contract.drivers import (
@@ -24,8 +24,11 @@ from tests.signing_contract.drivers import (
     run_followups,
     signed_documents,
 )
+from wizard.db import db_session
+from wizard.engine import Actor
 from wizard.evidence import sha256
-from wizard.signing import FAILED_MESSAGE, PENDING_MESSAGE
+from wizard.models import SignatureRequest
+from wizard.signing import FAILED_MESSAGE, PENDING_MESSAGE, confirm
 
 DONE = "Votre demande a bien été prise en compte."
 UNKNOWN_ENVELOPE = "00000000-0000-4000-8000-000000000000"
@@ -161,3 +164,25 @@ def test_an_expired_envelope_is_replaced_when_the_member_comes_back(
     assert driver.sign(retry).headers["Location"].endswith("/done")
     assert DONE in text_of(client.get(f"{at_signing.rsplit('/', 1)[0]}/done"))
     assert completions(app) == 1 and [_journey_id(at_signing)] == contractflow.COMPLETED
+
+
+def test_changed_answers_void_the_old_request_and_its_completion_is_never_accepted(
+    app: Flask, client: FlaskClient, at_signing: str, driver: Driver
+) -> None:
+    enter_signing(client, at_signing)
+    submit(client, at_signing, {}, action="back")
+    submit(client, f"{at_signing.rsplit('/', 1)[0]}/declaration", {"city": "Marseille"})
+    ceremony = enter_signing(client, at_signing)
+    old, new = requests_of(app)
+    voided = old.evidence["events"][-1]
+    assert (voided["event"], voided["reason"], voided["at_provider"]) == ("voided", "documents_changed", "voided")
+    assert old.status == "expired" and new.status == "pending"
+    assert provider_status(app, old.envelope_id) == SigningStatus.EXPIRED
+    with app.test_request_context():  # even a verified « completed » verdict changes nothing any more
+        session = db_session()
+        stale = session.get(SignatureRequest, old.id)
+        assert stale is not None
+        outcome = confirm(session, stale, Actor(user_id=None), verified_status=SigningStatus.COMPLETED)
+    assert outcome.status == SigningStatus.EXPIRED and not outcome.recorded and completions(app) == 0
+    assert driver.sign(ceremony).headers["Location"].endswith("/done")
+    assert [r.status for r in requests_of(app)] == ["expired", "completed"] and completions(app) == 1
