@@ -474,7 +474,11 @@ def _fetch_signed(session: Session, provider: SigningProvider, request: Signatur
         session, request, kind="signed_envelope", title="Documents signés", filename="documents-signes.pdf",
         template_version="", content=content, signed=True,
     )  # fmt: skip
-    evidence.append(request, "signed_documents", {"kind": document.kind, "sha256_signed": document.sha256})
+    evidence.append(request, "signed_documents", {
+        "kind": document.kind, "sha256_signed": document.sha256,
+        # signed_document only returns a PDF whose provider seal verified, with the certificate of completion
+        "provider_seal": "verified", "certificate_of_completion": True,
+    })  # fmt: skip
 
 
 def _decline(session: Session, request: SignatureRequest, status: SigningStatus, actor: Actor) -> Confirmation:

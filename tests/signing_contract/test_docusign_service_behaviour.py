@@ -337,6 +337,8 @@ def test_the_signed_pdf_carries_the_certificate_and_a_verified_seal_and_everythi
 
     (request,) = requests_of(app)
     assert request.signing_url is None  # the single-use recipient view URL is never stored
+    (entry,) = request.evidence["signed_documents"]
+    assert entry["provider_seal"] == "verified" and entry["certificate_of_completion"] is True
     (stored,) = signed_documents(app)
     assert stored.content == fake_docusign.signed_pdf(envelope.envelope_id, certificate=True)
     assert "Certificat de signature" in _pdf_text(stored.content)
