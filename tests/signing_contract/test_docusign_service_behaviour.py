@@ -202,7 +202,8 @@ def test_connect_is_answered_before_the_signed_document_is_fetched(
     assert recorded.status == "pending" and recorded.followup == signing.FOLLOWUP_FETCH
     assert signed_documents(app) == [] and completions(app) == 0
 
-    assert run_followups(app) == (1, 0)  # flask signatures run
+    result = app.test_cli_runner().invoke(args=["signatures", "run", "--once"])
+    assert result.exit_code == 0 and "Signatures : 1 suivi(s) effectué(s) ; 0 en échec" in result.output
     (done,) = requests_of(app)
     assert done.status == "completed" and done.followup is None and completions(app) == 1
     assert _rest_calls(fake_docusign, "GET", "/documents/combined") == 1
