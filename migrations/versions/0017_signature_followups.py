@@ -12,7 +12,6 @@ Create Date: 2026-12-04 17:30:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0017_signature_followups"
 down_revision = "0010_merge"
 branch_labels = None
