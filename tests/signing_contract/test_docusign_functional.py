@@ -234,3 +234,18 @@ def test_a_slow_confirmation_loses_nothing_and_completes_later(
     (request,) = requests_of(app)
     (stored,) = signed_documents(app)
     assert request.status == "completed" and stored.content == fake_docusign.signed_pdf(request.envelope_id)
+
+
+def test_a_subscription_whose_member_never_comes_back_is_finished_by_the_worker(
+    app: Flask, client: FlaskClient, make_user: Any, fake_docusign: FakeDocuSign, live_wizard: str
+) -> None:
+    signing_step = _walk_subscription_to_signing(app, client, make_user)
+    fake_docusign.sign(enter_signing(client, signing_step), "signing_complete")  # Connect, then the tab closes
+    assert [r.status for r in requests_of(app)] == ["pending"] and completions(app) == 0
+    result = app.test_cli_runner().invoke(args=["signatures", "run", "--once"])  # no request context here
+    assert result.exit_code == 0, result.output
+    (request,) = requests_of(app)
+    assert request.status == "completed" and completions(app) == 1 and len(signed_documents(app)) == 1
+    with app.app_context():
+        emails = db_session().scalars(select(OutboxMessage).where(OutboxMessage.to_address == EMAIL))
+        assert [m.subject for m in emails].count("Nous avons bien reçu votre demande d'adhésion") == 1
