@@ -36,6 +36,7 @@ from config.catalogue import default_catalogue
 from signing.providers.base import (
     CeremonyUnavailable,
     DocumentToSign,
+    ProviderBusy,
     ProviderError,
     Signer,
     SigningProvider,
@@ -279,6 +280,8 @@ def _resumed(
         return None
     try:
         url = provider.resume(request.envelope_id, signer_of(journey), return_url).url
+    except ProviderBusy:
+        raise  # rate-limited: asking the status now would only add a call DocuSign refuses
     except ProviderError:
         closed = provider.status(request.envelope_id)  # a failure here is the provider's, re-raised
         if closed == SigningStatus.PENDING:

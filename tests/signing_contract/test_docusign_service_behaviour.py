@@ -365,3 +365,15 @@ def test_a_signed_pdf_without_a_trusted_docusign_seal_records_nothing(
     assert request.status == "pending" and completions(app) == 0 and signed_documents(app) == []
     assert request.followup == signing.FOLLOWUP_FETCH and "no valid DocuSign seal" in str(request.followup_error)
     assert any("seal" in r.getMessage() for r in caplog.records)
+
+
+def test_a_rate_limited_re_entry_does_not_poll_the_envelope(
+    app: Flask, client: FlaskClient, at_signing: str, fake_docusign: FakeDocuSign
+) -> None:
+    enter_signing(client, at_signing)
+    (request,) = requests_of(app)
+    fake_docusign.limit("/views/recipient", method="POST", status=400, error_code="Burst_APIInvocation_Limit_Exceeded")
+    response = submit(client, at_signing, {"consent": "y"})
+    assert BUSY_MESSAGE in text_of(client.get(response.headers["Location"]))
+    assert _rest_calls(fake_docusign, "GET", f"/envelopes/{request.envelope_id}") == 0
+    assert [r.status for r in requests_of(app)] == ["pending"]
