@@ -90,6 +90,8 @@ class WebhookRejected(Exception):
 
 
 class SigningProvider(Protocol):
+    """Everything the application asks of a provider; each provider implements all of it."""
+
     name: str
     #: least number of seconds between two ``status`` calls for one envelope (0: ask whenever needed)
     status_poll_interval: float
@@ -97,16 +99,20 @@ class SigningProvider(Protocol):
     def start(
         self, documents: list[DocumentToSign], signer: Signer, return_url: str, *, transaction_id: str = ""
     ) -> SigningSession:
-        """A new envelope; ``transaction_id`` is our reference, by which a lost envelope is found again."""
+        """Create an envelope for ``documents``; ``url`` is where the signer's browser goes.
+        ``transaction_id`` is our reference, by which a lost envelope is found again."""
 
     def resume(self, envelope_id: str, signer: Signer, return_url: str) -> SigningSession:
-        """A fresh ceremony URL for a pending envelope (re-entering the signing step). Never stored."""
+        """A fresh ceremony URL for a pending envelope (DocuSign's are single-use)."""
 
     def void(self, envelope_id: str, reason: str) -> None:
-        """Make the envelope unsignable at the provider; an envelope already closed there is left as is."""
+        """Close a pending envelope so it can no longer be signed (answers changed, lost race)."""
 
-    def status(self, envelope_id: str) -> SigningStatus: ...
+    def status(self, envelope_id: str) -> SigningStatus:
+        """The provider's own verdict: the only source of truth besides a verified webhook."""
 
-    def signed_document(self, envelope_id: str) -> bytes: ...
+    def signed_document(self, envelope_id: str, kind: str | None = None) -> bytes:
+        """The signed PDF of ``kind`` (providers that sign one combined PDF ignore ``kind``)."""
 
-    def verify_webhook(self, headers: dict[str, str], raw_body: bytes) -> WebhookEvent: ...
+    def verify_webhook(self, headers: dict[str, str], raw_body: bytes) -> WebhookEvent:
+        """The event of an authentic callback; :class:`WebhookRejected` otherwise."""

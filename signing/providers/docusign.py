@@ -483,10 +483,11 @@ class DocuSignProvider:
             return SigningStatus.PENDING
         return status
 
-    def signed_document(self, envelope_id: str) -> bytes:
+    def signed_document(self, envelope_id: str, kind: str | None = None) -> bytes:
         """The combined PDF with the certificate of completion (``certificate=true``, whatever the account's
         default), accepted only when DocuSign's seal over the whole file is intact and chains to one of
-        the configured roots (``DocumentRejected`` otherwise)."""
+        the configured roots (``DocumentRejected`` otherwise). DocuSign signs every document as one
+        envelope: ``kind`` is ignored."""
         data = self._call(
             "get_document",
             lambda account: self._envelopes.get_document(
