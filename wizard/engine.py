@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from forms.base import StepForm
-from wizard import runtime, steps
-from wizard.flow import Answers, Flow, FormStep, ReviewStep, Step, TerminalStep
+from wizard import proofs, runtime, steps
+from wizard.flow import Answers, Flow, FormStep, ProofStep, ReviewStep, Step, TerminalStep
 from wizard.models import Campaign, Journey, JourneyEvent, JourneyStatus, StepAnswer, User, utcnow
 from wizard.registry import registry
 
@@ -180,6 +180,12 @@ def _go_next(
         if not form.validate():
             return Outcome("invalid", step_id, form=form)
         _store(journey, step_id, raw, form.cleaned_data(), draft=False)
+    elif isinstance(step, ProofStep):
+        problems, data = proofs.step_problems(session, journey, step, raw.get(proofs.LATER_FIELD, []))
+        if problems:
+            return Outcome("invalid", step_id, extra={"proof_problems": problems})
+        proofs.drop_unneeded(session, journey, step)
+        _store(journey, step_id, raw, data, draft=False)
     elif isinstance(step, ReviewStep):
         invalid = _first_invalid_step(journey, flow, until=step_id)
         if invalid is not None:
@@ -239,7 +245,19 @@ def _first_invalid_step(journey: Journey, flow: Flow, until: str) -> str | None:
             return None
         if isinstance(step, FormStep) and not steps.stored_form(journey, step, context).validate():
             return step.id
+        if isinstance(step, ProofStep) and _proofs_missing(journey, step):
+            return step.id
     return None
+
+
+def _proofs_missing(journey: Journey, step: ProofStep) -> bool:
+    """A changed answer may call for a document not sent yet: the review sends the member back for it."""
+    session = object_session(journey)
+    answer = journey.answer_for(step.id)
+    if session is None or answer is None or answer.data is None:
+        return True
+    problems, _ = proofs.step_problems(session, journey, step, answer.data.get(proofs.LATER_FIELD, []))
+    return bool(problems)
 
 
 def _move_to_step(session: Session, journey: Journey, step_id: str, actor: Actor) -> None:
