@@ -23,6 +23,9 @@ BLUEPRINT_MODULES = (
     "wizard.views.accounts",
     "wizard.views.hr",
     "wizard.views.mailbox",
+    "wizard.views.proofs",
+    "wizard.views.proof_review",
+    "wizard.views.family_change",
 )
 
 

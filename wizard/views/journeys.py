@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from wizard import engine, exclusivity, steps
 from wizard.db import db_session
-from wizard.flow import Flow, FormStep, ReviewStep, SigningStep, Step, TerminalStep
+from wizard.flow import Flow, FormStep, ProofStep, ReviewStep, SigningStep, Step, TerminalStep
 from wizard.models import Journey, JourneyStatus
 from wizard.registry import registry
 from wizard.views.common import current_actor, me
@@ -77,6 +77,10 @@ def _submit(journey: Journey, step_id: str) -> Response | tuple[str, int]:
         from wizard.views.signing import submit_signing_step  # noqa: PLC0415 - that module imports this one
 
         return submit_signing_step(journey, signing_step)
+    if isinstance(signing_step, ProofStep):
+        from wizard.views.proofs import submit_proof_step  # noqa: PLC0415 - that module imports this one
+
+        return submit_proof_step(journey, signing_step)
     raw = {k: request.form.getlist(k) for k in request.form if k not in MANAGEMENT_FIELDS}
     outcome = engine.submit_step(
         db_session(), journey, step_id,
@@ -93,7 +97,7 @@ def _submit(journey: Journey, step_id: str) -> Response | tuple[str, int]:
     return redirect(url_for("journeys.step", public_id=journey.public_id, step_id=outcome.step_id))
 
 
-def render_step(journey: Journey, step: Step, form: object | None = None) -> str:
+def render_step(journey: Journey, step: Step, form: object | None = None, extra: dict[str, object] | None = None) -> str:
     flow = steps.flow_of(journey)
     context = steps.step_context(journey)
     if isinstance(step, FormStep):
@@ -111,7 +115,11 @@ def render_step(journey: Journey, step: Step, form: object | None = None) -> str
         "sections": steps.review_sections(journey, flow, step.id) if isinstance(step, ReviewStep) else [],
         "answers": steps.effective_answers(journey, flow),
     }
-    return render_template(_template_for(step), **page)
+    if isinstance(step, ProofStep) and extra is None:
+        from wizard.views.proofs import proof_page  # noqa: PLC0415 - that module imports this one
+
+        extra = proof_page(journey, step)
+    return render_template(_template_for(step), **page, **(extra or {}))
 
 
 def _template_for(step: Step) -> str:
@@ -123,6 +131,8 @@ def _template_for(step: Step) -> str:
         return "terminal.html"
     if isinstance(step, SigningStep):
         return "signing_step.html"
+    if isinstance(step, ProofStep):
+        return "proof_step.html"
     return "step.html"
 
 

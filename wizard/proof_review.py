@@ -1,0 +1,51 @@
+"""Operations check the supporting documents members sent: accept, or refuse with a reason.
+
+A refusal is told to the member (email and « Mes documents », with the reason as written) who answers by
+sending another file; the journey's own hook decides what the refusal suspends (a family change goes on hold,
+the contract does not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from wizard import family_change
+from wizard.mail import queue_email
+from wizard.models import Proof, ProofStatus, User, utcnow
+from wizard.tokens import public_url
+
+ReviewHook = Callable[[Session, Proof], None]
+#: flow id -> (on accepted, on refused)
+REVIEW_HOOKS: dict[str, tuple[ReviewHook, ReviewHook]] = {
+    family_change.FLOW_ID: (family_change.on_proof_accepted, family_change.on_proof_refused),
+}
+
+
+class NotReviewable(Exception):
+    """The proof is not waiting for a check (already decided by someone else, or nothing sent)."""
+
+
+def decide(session: Session, proof: Proof, reviewer: User, *, accept: bool, reason: str = "") -> None:
+    """Record the decision once (commits); a proof decided meanwhile in another tab raises NotReviewable."""
+    if proof.status != ProofStatus.SUBMITTED:
+        raise NotReviewable(proof.public_id)
+    proof.status = ProofStatus.ACCEPTED if accept else ProofStatus.REFUSED
+    proof.refusal_reason = None if accept else reason
+    proof.reviewed_by_id = reviewer.id
+    proof.reviewed_at = utcnow()
+    proof.updated_at = utcnow()
+    hooks = REVIEW_HOOKS.get(proof.journey.flow_id)
+    if hooks is not None:
+        hooks[0 if accept else 1](session, proof)
+    if not accept:
+        queue_email(
+            session, to=proof.owner.email, subject="Un justificatif est à renvoyer", template="proof_refused",
+            context={
+                "first_name": proof.owner.first_name, "label": proof.label, "reason": reason,
+                "documents_url": public_url("documents.my_documents"),
+            },
+            user_id=proof.owner_id, journey=proof.journey,
+        )  # fmt: skip
+    session.commit()
