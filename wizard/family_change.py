@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from config.catalogue import Catalogue
 from forms.base import french_date
 from wizard import engine, steps
+from wizard.dates import first_of_next_month
 from wizard.flow import Answers
 from wizard.mail import queue_email
 from wizard.models import (
@@ -208,10 +209,6 @@ def changed_person(answers: Answers, change_key: str = "new") -> dict[str, Any] 
     if event == "separation":
         return cover.partner
     return cover.person(answers.value("event", "person") or "")
-
-
-def first_of_next_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 @dataclass(frozen=True)
