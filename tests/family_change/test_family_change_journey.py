@@ -139,3 +139,204 @@ def test_birth_declared_within_the_period_adds_the_child_from_the_next_month(
     documents = words(client.get("/mes-documents"))
     assert "Avenant — changement de situation familiale" in documents
     assert "Acte de naissance de l'enfant" in documents and "Envoyé, en cours de vérification" in documents
+
+
+NO_PARTNER = {
+    "regime": {"regime": "general"},
+    "household": {"cover_partner": "no", "cover_children": "yes", "children_count": 2},
+    "children": {"children": [
+        {"birth_date": date(2015, 9, 1), "situation": "none"},
+        {"birth_date": date(2019, 9, 9), "situation": "none"},
+    ]},
+    "formula": {"level": "option1"},
+}  # fmt: skip
+
+
+def test_pacs_declared_after_the_period_adds_the_partner_from_the_month_after_the_declaration(
+    client: FlaskClient, app: Flask, make_user: Any
+) -> None:
+    user = make_user(EMAIL)
+    signed_contract(app, user, NO_PARTNER, partner=False)
+    login(client, EMAIL)
+    union = paris_today() - timedelta(days=60)
+    base = start_change(client)
+    event = {"event": "union", "union_kind": "pacs", "event_date": union.isoformat()}
+    assert declare(client, base, event).headers["Location"].endswith("/partner")
+    assert submit(client, f"{base}/partner", NEW_PARTNER).headers["Location"].endswith("/proofs")
+    assert "Attestation d'enregistrement du PACS" in text_of(client.get(f"{base}/proofs"))
+    response = upload(client, f"{base}/proofs", {"files-pacs_certificate": [(jpeg_bytes(), "pacs.jpg")]})
+    assert response.headers["Location"].endswith("/review")
+
+    effective = first_of_next_month(paris_today())
+    review = words(client.get(f"{base}/review"))
+    assert "Ajout : Paul PETIT, à compter du " + french_date(effective) in review
+    assert "passe de 32,00 € à 46,00 €" in review
+    assert "Déclaré plus de 30 jours après l'événement" in review
+    text = sign_and_read(client, app, base)
+    assert "Ajout du bénéficiaire Paul PETIT (conjoint(e)" in text and "Conjoint(e) — 14,00 €" in text
+    assert f"Nouvelle cotisation mensuelle : 46,00 € à compter du {effective:%d/%m/%Y} (auparavant 32,00 €)" in text
+    assert "plus de 30 jours après l'événement" in text
+    (change,) = _changes(app)
+    assert change.person["first_name"] == "Paul" and change.effective_date == effective
+
+
+def test_divorce_removes_the_partner_and_the_proof_may_follow_later(
+    client: FlaskClient, app: Flask, member: User
+) -> None:
+    judged = paris_today() - timedelta(days=3)
+    base = start_change(client)
+    event = {"event": "separation", "separation_kind": "divorce", "event_date": judged.isoformat()}
+    assert declare(client, base, event).headers["Location"].endswith("/proofs")
+    missing = upload(client, f"{base}/proofs", {})
+    assert missing.status_code == 422
+    assert "Joignez « Jugement ou convention de divorce (ou de séparation de corps) » ou cochez « Envoyer plus tard »." in (
+        text_of(missing)
+    )
+    later = upload(client, f"{base}/proofs", {}, later="divorce_certificate")
+    assert later.headers["Location"].endswith("/review")
+    review = words(client.get(f"{base}/review"))
+    assert "Retrait : Marc DUPRÉ" in review and "passe de 46,00 € à 32,00 €" in review
+    text = sign_and_read(client, app, base)
+    assert "Retrait du bénéficiaire Marc DUPRÉ (conjoint(e), né(e) le 2 juin 1987)" in text
+    assert "Conjoint(e) 14,00 € —" in text
+    with app.app_context():
+        (proof,) = db_session().scalars(select(Proof))
+        assert proof.status == ProofStatus.DUE and not proof.files
+    dashboard = words(client.get("/mes-demarches"))
+    assert "Justificatif à envoyer : Jugement ou convention de divorce" in dashboard
+    documents = text_of(client.get("/mes-documents"))
+    assert "À envoyer" in documents and "Envoyer le document" in documents
+
+
+def test_death_of_a_child_after_the_period_and_a_child_no_longer_dependant(
+    client: FlaskClient, app: Flask, member: User
+) -> None:
+    died = paris_today() - timedelta(days=45)
+    base = start_change(client)
+    page = text_of(client.get(f"{base}/event"))
+    assert "Carla DUPRÉ (enfant, né(e) le 1er septembre 2015)" in page
+    event = {"event": "death", "person": "child-2", "event_date": died.isoformat()}
+    assert declare(client, base, event).headers["Location"].endswith("/proofs")
+    upload(client, f"{base}/proofs", {"files-death_certificate": [(pdf_bytes(), "deces.pdf")]})
+    text = sign_and_read(client, app, base)
+    effective = first_of_next_month(paris_today())
+    assert "Retrait du bénéficiaire Léo DUPRÉ (enfant" in text
+    assert f"Nouvelle cotisation mensuelle : 36,00 € à compter du {effective:%d/%m/%Y} (auparavant 46,00 €)" in text
+
+    base = start_change(client)  # the next change starts from the cover the first one left
+    page = text_of(client.get(f"{base}/event"))
+    assert "Léo DUPRÉ" not in page and "Carla DUPRÉ" in page
+    left = paris_today() - timedelta(days=1)
+    event = {"event": "child_not_dependant", "person": "child-1", "event_date": left.isoformat()}
+    assert declare(client, base, event).headers["Location"].endswith("/proofs")
+    assert "Aucun justificatif n'est demandé pour votre situation" in text_of(client.get(f"{base}/proofs"))
+    assert upload(client, f"{base}/proofs", {}).headers["Location"].endswith("/review")
+    assert "passe de 36,00 € à 26,00 €" in words(client.get(f"{base}/review"))
+    assert submit(client, f"{base}/review", {}).headers["Location"].endswith("/signature")
+    assert sign_locally(client, app, f"{base}/signature").headers["Location"].endswith("/done")
+    changes = _changes(app)
+    assert [(c.event, c.action, c.monthly_after_cents) for c in changes] == [
+        ("death", "remove", 3600), ("child_not_dependant", "remove", 2600),
+    ]  # fmt: skip
+
+
+def test_adoption_proof_cannot_wait_and_an_older_student_needs_a_schooling_certificate(
+    client: FlaskClient, app: Flask, member: User
+) -> None:
+    adopted = paris_today() - timedelta(days=5)
+    base = start_change(client)
+    declare(client, base, {"event": "birth_adoption", "birth_kind": "adoption", "event_date": adopted.isoformat()})
+    too_old = {**CHILD, "birth_date": "2004-01-15"}
+    response = submit(client, f"{base}/child", too_old)
+    assert response.status_code == 422 and "Cet enfant a 22 ans" in text_of(response)
+    assert submit(client, f"{base}/child", {**too_old, "situation": "student"}).headers["Location"].endswith("/proofs")
+    page = text_of(client.get(f"{base}/proofs"))
+    assert "Jugement d'adoption" in page and "Certificat de scolarité" in page
+    response = upload(client, f"{base}/proofs", {}, later="adoption_certificate")
+    assert response.status_code == 422
+    body = text_of(response)
+    assert "Joignez « Jugement d'adoption ou attestation de placement en vue d'adoption » : ce document est nécessaire" in body
+    response = upload(
+        client, f"{base}/proofs",
+        {"files-adoption_certificate": [(pdf_bytes(3), "jugement.pdf")]}, later="schooling_certificate",
+    )  # fmt: skip
+    assert response.headers["Location"].endswith("/review")
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ({"event": "birth_adoption", "birth_kind": "birth", "event_date": "2099-01-01"},
+         "La date de l'événement ne peut pas être dans le futur."),
+        ({"event": "death", "person": "child-1", "event_date": "2026-03-01"},
+         "La date de l'événement ne peut pas être antérieure au début de votre contrat (1er mai 2026)."),
+        ({"event": "union", "union_kind": "marriage", "event_date": "2026-06-01"},
+         "Un(e) conjoint(e) est déjà couvert(e) par votre contrat : déclarez d'abord la séparation."),
+        ({"event": "death", "person": "child-9", "event_date": "2026-06-01"},
+         "Cette personne n'est pas couverte par votre contrat : choisissez-en une dans la liste."),
+        ({"event": "child_not_dependant", "person": "partner", "event_date": "2026-06-01"},
+         "Cette personne n'est pas couverte par votre contrat : choisissez-en une dans la liste."),
+        ({"event": "death", "event_date": "2026-06-01"}, "Choisissez la personne concernée."),
+        ({"event": "union", "event_date": "pas une date"}, "Indiquez une date valide au format jj/mm/aaaa."),
+    ],
+)  # fmt: skip
+def test_bad_declarations_are_refused_in_french(
+    client: FlaskClient, app: Flask, member: User, event: dict[str, str], message: str
+) -> None:
+    base = start_change(client)
+    response = declare(client, base, event)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert 'class="error-summary"' in text_of(response)
+
+
+def test_removing_a_partner_nobody_covers_is_refused(client: FlaskClient, app: Flask, make_user: Any) -> None:
+    user = make_user(EMAIL)
+    signed_contract(app, user, NO_PARTNER, partner=False)
+    login(client, EMAIL)
+    base = start_change(client)
+    response = declare(client, base, {"event": "separation", "separation_kind": "pacs_end", "event_date": "2026-06-01"})
+    assert response.status_code == 422
+    assert "Aucun(e) conjoint(e) n'est couvert(e) par votre contrat : il n'y a personne à retirer." in text_of(response)
+
+
+def test_birth_date_must_be_the_event_date(client: FlaskClient, app: Flask, member: User) -> None:
+    born = paris_today() - timedelta(days=2)
+    base = start_change(client)
+    declare(client, base, {"event": "birth_adoption", "birth_kind": "birth", "event_date": born.isoformat()})
+    response = submit(client, f"{base}/child", {**CHILD, "birth_date": (born - timedelta(days=1)).isoformat()})
+    assert response.status_code == 422
+    assert f"Pour une naissance, la date de naissance est la date de l'événement ({french_date(born)})." in text_of(
+        response
+    )
+
+
+def test_two_tabs_share_one_change_and_a_stale_page_loses_nothing(
+    client: FlaskClient, app: Flask, member: User
+) -> None:
+    first = start_change(client)
+    second = start_change(client)
+    assert first == second  # one change at a time: the second tab resumes the first
+    old_page = hidden_fields(text_of(client.get(f"{first}/event")))
+    event = {"event": "death", "person": "child-1", "event_date": "2026-06-01", "place": "Lyon"}
+    assert submit(client, f"{first}/event", event).headers["Location"].endswith("/proofs")
+    stale = client.post(
+        f"{first}/event", data={**old_page, **event, "person": "child-2", "action": "next"}
+    )
+    assert stale.status_code == 302
+    assert "Cette page n'était plus à jour" in text_of(client.get(stale.headers["Location"]))
+    journey = change_journey(app, first)
+    with app.app_context():
+        answers = db_session().merge(journey).answer_for("event")
+        assert answers is not None and answers.data is not None and answers.data["person"] == "child-1"
+
+
+def test_no_change_before_the_subscription_is_signed(client: FlaskClient, make_user: Any) -> None:
+    make_user(EMAIL)
+    login(client, EMAIL)
+    assert "Un changement de situation ?" not in text_of(client.get("/mes-demarches"))
+    token = hidden_fields(text_of(client.get("/mes-demarches")))["csrf_token"]
+    response = client.post(CHANGE_START, data={"csrf_token": token})
+    assert response.headers["Location"] == "/mes-demarches"
+    assert "terminez d'abord votre adhésion" in text_of(client.get("/mes-demarches"))
+    assert client.get("/demarches/family_change").status_code == 404
