@@ -63,7 +63,7 @@ def required_proofs(answers: Answers) -> tuple[ProofRequirement, ...]:
         label, hint, later = EVENT_PROOFS[str(detail)]
         found.append(ProofRequirement(code=f"{detail}_certificate", label=label, hint=hint, later_allowed=later))
     situation = answers.value("child", "situation") if event == "birth_adoption" else None
-    if situation in STUDYING:
+    if situation in STUDYING or event == "child_studies":
         found.append(SCHOOLING)
     elif situation == "disabled":
         found.append(DISABILITY)

@@ -29,7 +29,9 @@ SEPARATION_KINDS = options([
     ("separation", "La fin d'un concubinage"),
 ])  # fmt: skip
 #: events that remove a person the member picks among those covered
-PICKED_EVENTS = ("death", "child_not_dependant")
+PICKED_EVENTS = ("death", "child_not_dependant", "child_studies")
+#: events about a child only
+CHILD_EVENTS = ("child_not_dependant", "child_studies")
 
 
 class EventForm(StepForm):
@@ -79,7 +81,7 @@ class EventForm(StepForm):
             raise ValidationError(
                 "Aucun(e) conjoint(e) n'est couvert(e) par votre contrat : il n'y a personne à retirer."
             )
-        if field.data == "child_not_dependant" and not cover.children:
+        if field.data in CHILD_EVENTS and not cover.children:
             raise ValidationError("Aucun enfant n'est couvert par votre contrat : il n'y a personne à retirer.")
 
     def validate_person(self, field: SelectField) -> None:
@@ -90,7 +92,7 @@ class EventForm(StepForm):
         person = cover.person(field.data or "") if cover else None
         if not field.data:
             raise ValidationError("Choisissez la personne concernée.")
-        if person is None or (self.event.data == "child_not_dependant" and person["kind"] != "child"):
+        if person is None or (self.event.data in CHILD_EVENTS and person["kind"] != "child"):
             raise ValidationError(
                 "Cette personne n'est pas couverte par votre contrat : choisissez-en une dans la liste."
             )

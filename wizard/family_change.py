@@ -50,8 +50,12 @@ EVENTS = (
     ("separation", "Séparation, divorce ou fin de PACS"),
     ("death", "Décès d'un bénéficiaire"),
     ("child_not_dependant", "Un enfant n'est plus à ma charge"),
+    ("child_studies", "Mon enfant de 21 ans ou plus poursuit ses études (ou est apprenti(e), demandeur(se) d'emploi)"),
 )
 ADDING_EVENTS = frozenset({"birth_adoption", "union"})
+#: the child stays covered past 21 (until 25) on a proof of studies, apprenticeship or job seeking
+KEEPING_EVENTS = frozenset({"child_studies"})
+ACTION_LABELS = {"add": "Ajout", "remove": "Retrait", "keep": "Maintien"}
 NO_CONTRACT_MESSAGE = (
     "Un changement de situation se déclare une fois votre adhésion signée : terminez d'abord votre adhésion."
 )
@@ -67,6 +71,11 @@ def event_label(code: str) -> str:
 
 def is_adding(answers: Answers) -> bool:
     return answers.value("event", "event") in ADDING_EVENTS
+
+
+def action_of(answers: Answers) -> str:
+    event = answers.value("event", "event")
+    return "add" if event in ADDING_EVENTS else "keep" if event in KEEPING_EVENTS else "remove"
 
 
 # --- the cover ---------------------------------------------------------------------------------------------
@@ -167,6 +176,8 @@ def apply(cover: Cover, action: str, person: Mapping[str, Any]) -> Cover:
         partner = dict(person)
     elif action == "add":
         children.append(dict(person))
+    elif action == "keep":
+        children = [{**c, "situation": "student"} if c["key"] == person["key"] else c for c in children]
     elif person["kind"] == "partner":
         partner = None
     else:
@@ -231,7 +242,7 @@ def effect(answers: Answers, catalogue: Catalogue, declared_on: date) -> Effect 
     event_date = answers.value("event", "event_date")
     if cover is None or person is None or not isinstance(event_date, date):
         return None
-    action = "add" if is_adding(answers) else "remove"
+    action = action_of(answers)
     days = declaration_days(answers)
     within = (declared_on - event_date).days <= days
     start = first_of_next_month(event_date if within else declared_on)
@@ -283,7 +294,7 @@ def record_change(session: Session, journey: Journey) -> None:
     avenant = session.scalar(
         select(Document).where(Document.journey_id == journey.id, Document.kind == "amendment", Document.signed)
     )
-    person = {**found.person, "key": found.person["key"] if found.action == "remove" else f"change-{journey.id}"}
+    person = {**found.person, "key": f"change-{journey.id}" if found.action == "add" else found.person["key"]}
     change = FamilyChange(
         owner_id=journey.owner_id, journey=journey, event=answers.value("event", "event"), action=found.action,
         person=person, event_date=found.event_date, effective_date=found.effective_date,
@@ -297,7 +308,7 @@ def record_change(session: Session, journey: Journey) -> None:
         template="family_change_confirmation",
         context={
             "first_name": journey.owner.first_name, "event": event_label(change.event),
-            "action": "ajout" if found.action == "add" else "retrait", "person": person_label(person),
+            "action": ACTION_LABELS[found.action].lower(), "person": person_label(person),
             "effective_date": french_date(found.effective_date), "before": found.before.total_cents,
             "after": found.after.total_cents, "documents_url": public_url("documents.my_documents"),
             "designation_url": public_url("contract.beneficiaries"),

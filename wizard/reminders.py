@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wizard import engine, steps, tokens
+from wizard.child_age_reminders import remind_age_limits
 from wizard.db import db_session
 from wizard.engine import Actor
 from wizard.mail import queue_email
@@ -40,6 +41,7 @@ class ReminderReport:
     draft_reminders: int = 0
     expired: int = 0
     deadline_reminders: int = 0
+    age_limit_reminders: int = 0
 
 
 def run_reminders(session: Session, settings: Mapping[str, Any], now: datetime | None = None) -> ReminderReport:
@@ -55,6 +57,7 @@ def run_reminders(session: Session, settings: Mapping[str, Any], now: datetime |
     days = int(settings["DEADLINE_REMINDER_DAYS"])
     for campaign in closing_campaigns(session, now.date(), days):
         report.deadline_reminders += sum(_remind_deadline(session, i) for i in undecided(session, campaign))
+    report.age_limit_reminders = remind_age_limits(session, settings, now.date(), _queue_once)
     return report
 
 
@@ -141,5 +144,5 @@ def run_command() -> None:
     report = run_reminders(db_session(), current_app.config)
     click.echo(
         f"Rappels de brouillon : {report.draft_reminders} ; brouillons expirés : {report.expired} ; "
-        f"rappels d'échéance : {report.deadline_reminders}."
+        f"rappels d'échéance : {report.deadline_reminders} ; limites d'âge annoncées : {report.age_limit_reminders}."
     )

@@ -50,7 +50,7 @@ class AmendmentData:
     #: « Naissance ou adoption d'un enfant »…
     event_label: str
     event_date: date
-    #: "add" or "remove"
+    #: "add", "remove" or "keep"
     action: str
     #: « Léa DUPRÉ (enfant, né(e) le 2 mars 2027) »
     person_label: str
@@ -71,7 +71,7 @@ def _amount(cents: int | None) -> str:
 
 
 def _story(data: AmendmentData) -> list[Flowable]:
-    verb = "Ajout" if data.action == "add" else "Retrait"
+    verb = {"add": "Ajout", "remove": "Retrait", "keep": "Maintien"}[data.action]
     rows = [["Bénéficiaire", "Avant", "À compter du " + french_date(data.effective_date)]]
     rows += [[r.label, _amount(r.before_cents), _amount(r.after_cents)] for r in data.rows]
     rows.append(["Cotisation mensuelle totale", euros(data.before_cents), euros(data.after_cents)])

@@ -53,6 +53,12 @@ def family_change_person(change: FamilyChange) -> str:
     return family_change.person_label(change.person)
 
 
+@bp.app_template_filter("family_action")
+def family_action(action: str) -> str:
+    """« Ajout », « Retrait » or « Maintien »."""
+    return family_change.ACTION_LABELS[action]
+
+
 @bp.app_template_global("family_event_label")
 def family_event_label(code: str) -> str:
     return family_change.event_label(code)
