@@ -31,7 +31,8 @@ EVENT_PROOFS = {
     "death": ("Acte de décès", "", True),
 }
 SCHOOLING = ProofRequirement(
-    code="schooling_certificate", label="Certificat de scolarité, contrat d'apprentissage ou attestation France Travail",
+    code="schooling_certificate",
+    label="Certificat de scolarité, contrat d'apprentissage ou attestation France Travail",
     hint="Pour un enfant de 21 à 24 ans : le document de l'année en cours.", later_allowed=True,
 )  # fmt: skip
 DISABILITY = ProofRequirement(
@@ -90,12 +91,18 @@ FLOW = Flow(
         ),
         ProofStep(
             id="proofs", title="Je joins mes justificatifs", proofs=required_proofs, stage="Justificatifs",
-            lead="Joignez le(s) document(s) demandé(s). Certains peuvent être envoyés plus tard depuis « Mes documents ».",
+            lead=(
+                "Joignez le(s) document(s) demandé(s). Certains peuvent être envoyés plus tard depuis "
+                "« Mes documents »."
+            ),
         ),
         ReviewStep(
             id="review", title="Je vérifie mon changement et sa cotisation", stage="Signature",
             submit_label="Je passe à la signature", template="steps/family_change/review.html",
-            lead="Vérifiez votre déclaration et l'effet sur votre cotisation avant de signer l'avenant à votre contrat.",
+            lead=(
+                "Vérifiez votre déclaration et l'effet sur votre cotisation avant de signer l'avenant à votre "
+                "contrat."
+            ),
         ),
         SigningStep(
             id="signature", title="Je signe l'avenant à mon contrat", stage="Signature",

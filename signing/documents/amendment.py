@@ -87,7 +87,7 @@ def _story(data: AmendmentData) -> list[Flowable]:
             ("Date de l'événement", french_date(data.event_date)),
             (f"{verb} du bénéficiaire", data.person_label),
             ("Date d'effet", french_date(data.effective_date)),
-        ]),  # fmt: skip
+        ]),
         para(data.timing_note),
         heading("Votre cotisation mensuelle"),
         table(rows, widths=widths),

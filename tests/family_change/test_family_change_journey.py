@@ -189,9 +189,8 @@ def test_divorce_removes_the_partner_and_the_proof_may_follow_later(
     assert declare(client, base, event).headers["Location"].endswith("/proofs")
     missing = upload(client, f"{base}/proofs", {})
     assert missing.status_code == 422
-    assert "Joignez « Jugement ou convention de divorce (ou de séparation de corps) » ou cochez « Envoyer plus tard »." in (
-        text_of(missing)
-    )
+    divorce = "Jugement ou convention de divorce (ou de séparation de corps)"
+    assert f"Joignez « {divorce} » ou cochez « Envoyer plus tard »." in text_of(missing)
     later = upload(client, f"{base}/proofs", {}, later="divorce_certificate")
     assert later.headers["Location"].endswith("/review")
     review = words(client.get(f"{base}/review"))
@@ -255,7 +254,8 @@ def test_adoption_proof_cannot_wait_and_an_older_student_needs_a_schooling_certi
     response = upload(client, f"{base}/proofs", {}, later="adoption_certificate")
     assert response.status_code == 422
     body = text_of(response)
-    assert "Joignez « Jugement d'adoption ou attestation de placement en vue d'adoption » : ce document est nécessaire" in body
+    adoption = "Jugement d'adoption ou attestation de placement en vue d'adoption"
+    assert f"Joignez « {adoption} » : ce document est nécessaire" in body
     response = upload(
         client, f"{base}/proofs",
         {"files-adoption_certificate": [(pdf_bytes(3), "jugement.pdf")]}, later="schooling_certificate",

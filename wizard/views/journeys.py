@@ -97,7 +97,9 @@ def _submit(journey: Journey, step_id: str) -> Response | tuple[str, int]:
     return redirect(url_for("journeys.step", public_id=journey.public_id, step_id=outcome.step_id))
 
 
-def render_step(journey: Journey, step: Step, form: object | None = None, extra: dict[str, object] | None = None) -> str:
+def render_step(
+    journey: Journey, step: Step, form: object | None = None, extra: dict[str, object] | None = None
+) -> str:
     flow = steps.flow_of(journey)
     context = steps.step_context(journey)
     if isinstance(step, FormStep):
