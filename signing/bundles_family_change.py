@@ -7,7 +7,7 @@ from datetime import date
 from signing.documents.amendment import TEMPLATE_VERSION, AmendmentData, AmountRow, render_amendment
 from signing.documents.layout import Identity
 from signing.providers.base import DocumentToSign
-from wizard.family_change import Effect, effect, event_label, person_label
+from wizard.family_change import Effect, effect, event_label, person_label, specimen_cover
 from wizard.flow import DocumentContext
 from wizard.pricing import Quote
 
@@ -45,7 +45,8 @@ def timing_note(found: Effect) -> str:
 
 
 def amendment_data(context: DocumentContext) -> AmendmentData:
-    found = effect(context.answers, context.catalogue, context.today)
+    fallback = specimen_cover(context.catalogue, context.effective_date) if context.specimen else None
+    found = effect(context.answers, context.catalogue, context.today, fallback)
     if found is None:
         raise ValueError("the avenant needs a complete declaration")
     level = context.catalogue.level(found.after.level)

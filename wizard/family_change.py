@@ -193,13 +193,21 @@ def cover_from_answers(answers: Answers) -> Cover | None:
     return Cover.from_json(data) if data else None
 
 
+def specimen_cover(catalogue: Catalogue, start: date) -> Cover:
+    """The cover an HR preview (which has no contract) shows its figures on: the member alone."""
+    level = catalogue.recommended_level or catalogue.levels[0].code
+    return Cover(level=level, contract_start=start, partner=None, children=[])
+
+
 def declaration_days(answers: Answers) -> int:
     return int(answers.value(COVER_KEY, "declaration_days") or 30)
 
 
-def changed_person(answers: Answers, change_key: str = "new") -> dict[str, Any] | None:
+def changed_person(
+    answers: Answers, change_key: str = "new", fallback: Cover | None = None
+) -> dict[str, Any] | None:
     """The person the answers add (from the identity page) or remove (from the covered people)."""
-    cover = cover_from_answers(answers)
+    cover = cover_from_answers(answers) or fallback
     event = answers.value("event", "event")
     if cover is None or event is None:
         return None
@@ -235,10 +243,15 @@ class Effect:
     after: Quote
 
 
-def effect(answers: Answers, catalogue: Catalogue, declared_on: date) -> Effect | None:
-    """What signing today changes: who, from when, and the monthly amount before and after (pure)."""
-    cover = cover_from_answers(answers)
-    person = changed_person(answers)
+def effect(
+    answers: Answers, catalogue: Catalogue, declared_on: date, fallback: Cover | None = None
+) -> Effect | None:
+    """What signing today changes: who, from when, and the monthly amount before and after (pure).
+
+    ``fallback`` is the cover to use when the journey has none (HR previews: :func:`specimen_cover`).
+    """
+    cover = cover_from_answers(answers) or fallback
+    person = changed_person(answers, fallback=fallback)
     event_date = answers.value("event", "event_date")
     if cover is None or person is None or not isinstance(event_date, date):
         return None

@@ -30,7 +30,9 @@ def start() -> Response:
 @bp.app_template_global("family_change_effect")
 def family_change_effect(journey: Journey) -> family_change.Effect | None:
     """The review page's « effet sur la cotisation », computed as the avenant will be."""
-    return family_change.effect(steps.effective_answers(journey), default_catalogue(), paris_today())
+    catalogue = default_catalogue()
+    fallback = family_change.specimen_cover(catalogue, steps.effective_date(journey)) if journey.is_preview else None
+    return family_change.effect(steps.effective_answers(journey), catalogue, paris_today(), fallback)
 
 
 @bp.app_template_global("family_change_of")
