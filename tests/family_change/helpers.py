@@ -71,7 +71,8 @@ def start_change(client: FlaskClient) -> str:
 
 def words(response: Any) -> str:
     """A page's text as read: tags removed, whitespace collapsed (« passe de 46,00 € à 56,00 € »)."""
-    return " ".join(re.sub(r"<[^>]+>", "", text_of(response)).split())
+    blocks = re.sub(r"</(?:p|dt|dd|li|h\d|div|td|th|legend)>", " ", text_of(response))
+    return " ".join(re.sub(r"<[^>]+>", "", blocks).split())
 
 
 def change_journey(app: Flask, base: str) -> Journey:

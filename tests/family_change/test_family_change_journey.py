@@ -112,6 +112,7 @@ def test_birth_declared_within_the_period_adds_the_child_from_the_next_month(
     assert f"à compter du {french_date(effective)}" in review
     assert "passe de 46,00 € à 56,00 €" in review
     assert "Déclaré dans les 30 jours suivant l'événement" in review
+    assert "Acte de naissance de l'enfant 1 fichier joint" in review
 
     text = sign_and_read(client, app, base)
     assert "Ajout du bénéficiaire Léa DUPRÉ (enfant, né(e) le" in text
@@ -195,6 +196,7 @@ def test_divorce_removes_the_partner_and_the_proof_may_follow_later(
     assert later.headers["Location"].endswith("/review")
     review = words(client.get(f"{base}/review"))
     assert "Retrait : Marc DUPRÉ" in review and "passe de 46,00 € à 32,00 €" in review
+    assert f"{divorce} À envoyer plus tard, depuis « Mes documents »" in review
     text = sign_and_read(client, app, base)
     assert "Retrait du bénéficiaire Marc DUPRÉ (conjoint(e), né(e) le 2 juin 1987)" in text
     assert "Conjoint(e) 14,00 € —" in text

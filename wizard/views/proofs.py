@@ -188,6 +188,13 @@ def member_proofs() -> list[Proof]:
     return proofs.owned_proofs(db_session(), me())
 
 
+@bp.app_template_global("journey_proofs")
+def journey_proofs(journey: Journey) -> list[Proof]:
+    """The proofs of one journey, for its review page (sent files, or « à envoyer plus tard »)."""
+    query = select(Proof).where(Proof.journey_id == journey.id).order_by(Proof.id)
+    return list(db_session().scalars(query))
+
+
 @bp.app_template_global("proofs_still_due")
 def proofs_still_due() -> list[Proof]:
     return proofs.still_due(db_session(), me())
