@@ -11,7 +11,7 @@ from __future__ import annotations
 from forms.family_change import EventForm, NewChildForm, NewPartnerForm
 from signing.bundles_family_change import build_amendment_documents
 from wizard.family_change import record_change
-from wizard.flow import Answers, Flow, FormStep, ProofRequirement, ProofStep, ReviewStep, SigningStep, TerminalStep
+from wizard.journeys.flow import Answers, Flow, FormStep, ProofRequirement, ProofStep, ReviewStep, SigningStep, TerminalStep
 
 STUDYING = ("student", "apprentice", "job_seeker")
 #: the document each event calls for: (label, hint, may be sent later)

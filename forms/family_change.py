@@ -19,7 +19,7 @@ from forms.base import StepForm, french_date
 from forms.fields import RequiredIf, options
 from forms.subscription import ChildForm, PartnerForm, clean_organisme, compact_nir, fix_date_message, masked_nir
 from wizard.family_change import ADDING_EVENTS, EVENTS, cover_from_answers, person_label
-from wizard.subscription import paris_today
+from wizard.subscription.service import paris_today
 
 BIRTH_KINDS = options([("birth", "Une naissance"), ("adoption", "Une adoption")])
 UNION_KINDS = options([("marriage", "Un mariage"), ("pacs", "Un PACS"), ("concubinage", "Un début de concubinage")])

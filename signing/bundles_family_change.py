@@ -8,8 +8,8 @@ from signing.documents.amendment import TEMPLATE_VERSION, AmendmentData, AmountR
 from signing.documents.layout import Identity
 from signing.providers.base import DocumentToSign
 from wizard.family_change import Effect, effect, event_label, person_label, specimen_cover
-from wizard.flow import DocumentContext
-from wizard.pricing import Quote
+from wizard.journeys.flow import DocumentContext
+from config.pricing import Quote
 
 
 def _member(context: DocumentContext) -> Identity:

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forms.base import french_date
-from wizard import tokens
-from wizard.dates import first_of_next_month
+from wizard.entry import tokens
+from wizard.subscription.dates import first_of_next_month
 from wizard.family_change import current_cover
 from wizard.models import Journey, JourneyStatus, User
 
@@ -63,7 +63,7 @@ def remind_age_limits(session: Session, settings: Mapping[str, Any], today: date
             context = {
                 "first_name": owner.first_name, "child": child["first_name"], "age": limit,
                 "reached_on": french_date(reached), "removal_on": french_date(first_of_next_month(reached)),
-                "can_keep": limit == 21, "link": tokens.public_url("journeys.dashboard"),
+                "can_keep": limit == 21, "link": tokens.public_url("dashboard.dashboard"),
             }  # fmt: skip
             sent += queue_once(
                 session, f"child-age-limit:{owner.id}:{child['key']}:{reached.isoformat()}", to=owner.email,

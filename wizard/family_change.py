@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 
 from config.catalogue import Catalogue
 from forms.base import french_date
-from wizard import engine, steps
-from wizard.dates import first_of_next_month
-from wizard.flow import Answers
-from wizard.mail import queue_email
+from wizard.journeys import engine
+from wizard.journeys import steps
+from wizard.subscription.dates import first_of_next_month
+from wizard.journeys.flow import Answers
+from wizard.mail.queue import queue_email
 from wizard.models import (
     Document,
     FamilyChange,
@@ -37,9 +38,9 @@ from wizard.models import (
     ProofStatus,
     User,
 )
-from wizard.pricing import Household, Quote, quote
-from wizard.subscription import paris_today, signed_effective_date
-from wizard.tokens import public_url
+from config.pricing import Household, Quote, quote
+from wizard.subscription.service import paris_today, signed_effective_date
+from wizard.entry.tokens import public_url
 
 FLOW_ID = "family_change"
 #: where the contract's cover is exposed to the change journey's forms (``wizard.steps.source_key``)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from wizard import family_change
-from wizard.mail import queue_email
+from wizard.mail.queue import queue_email
 from wizard.models import Proof, ProofStatus, User, utcnow
-from wizard.tokens import public_url
+from wizard.entry.tokens import public_url
 
 ReviewHook = Callable[[Session, Proof], None]
 #: flow id -> (on accepted, on refused)

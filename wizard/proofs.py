@@ -29,8 +29,9 @@ from pypdf.errors import PyPdfError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wizard import malware_scan, steps
-from wizard.flow import ProofRequirement, ProofStep
+from wizard import malware_scan
+from wizard.journeys import steps
+from wizard.journeys.flow import ProofRequirement, ProofStep
 from wizard.models import Journey, JourneyStatus, Proof, ProofFile, ProofStatus, User, utcnow
 
 ACCEPTED_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}

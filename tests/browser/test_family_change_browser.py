@@ -17,8 +17,8 @@ from tests.browser.accessibility import assert_accessible
 from tests.browser.steps import NEXT, expect_page, fill_form, log_in, press
 from tests.dispense.helpers import SIGNING_CODE, outbox, signed_documents
 from tests.family_change.helpers import EMAIL, pdf_bytes, signed_contract
-from wizard.dates import first_of_next_month
-from wizard.subscription import paris_today
+from wizard.subscription.dates import first_of_next_month
+from wizard.subscription.service import paris_today
 
 pytestmark = pytest.mark.browser
 

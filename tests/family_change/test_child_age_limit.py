@@ -14,8 +14,8 @@ from tests.conftest import hidden_fields, login, submit, text_of
 from tests.dispense.helpers import outbox, sign_locally
 from tests.family_change.helpers import EMAIL, pdf_bytes, signed_contract, start_change, words
 from wizard.db import db_session
-from wizard.reminders import run_reminders
-from wizard.subscription import paris_today
+from wizard.entry.reminders import run_reminders
+from wizard.subscription.service import paris_today
 
 
 def _run(app: Flask, when: datetime) -> int:

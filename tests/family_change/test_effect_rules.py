@@ -10,7 +10,7 @@ import pytest
 
 from config.catalogue import default_catalogue
 from wizard.family_change import COVER_KEY, Cover, effect
-from wizard.flow import Answers
+from wizard.journeys.flow import Answers
 
 COVER = Cover(
     level="option1", contract_start=date(2026, 5, 1),

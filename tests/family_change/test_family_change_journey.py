@@ -29,8 +29,8 @@ from tests.family_change.helpers import (
 from wizard.db import db_session
 from wizard.family_change import current_cover
 from wizard.models import FamilyChange, FamilyChangeStatus, Proof, ProofStatus, User
-from wizard.signing import organisation_pki
-from wizard.subscription import paris_today
+from wizard.signatures.requests import organisation_pki
+from wizard.subscription.service import paris_today
 
 CHILD = {
     "civilite": "Mme", "first_name": "Léa", "last_name": "Dupré", "birth_country": "France", "birth_city": "Lyon",

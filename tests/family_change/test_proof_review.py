@@ -18,7 +18,7 @@ from tests.family_change.helpers import EMAIL, jpeg_bytes, pdf_bytes, signed_con
 from wizard.db import db_session
 from wizard.family_change import current_cover
 from wizard.models import FamilyChange, FamilyChangeStatus, Proof, ProofStatus, Role, User
-from wizard.subscription import paris_today
+from wizard.subscription.service import paris_today
 
 HR_EMAIL = "rh@example.fr"
 REASON = "Document illisible : envoyez une copie nette de toutes les pages."

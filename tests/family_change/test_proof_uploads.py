@@ -33,7 +33,7 @@ from tests.family_change.helpers import (
 from wizard import malware_scan, proofs
 from wizard.db import db_session
 from wizard.models import Proof, ProofFile, ProofStatus
-from wizard.subscription import paris_today
+from wizard.subscription.service import paris_today
 
 FIELD = "files-death_certificate"
 LIMIT = 64 * 1024

@@ -6,11 +6,12 @@ from flask import Blueprint, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
 from config.catalogue import default_catalogue
-from wizard import family_change, steps
+from wizard import family_change
+from wizard.journeys import steps
 from wizard.db import db_session
 from wizard.models import FamilyChange, Journey
-from wizard.subscription import paris_today
-from wizard.views.common import current_actor, me, member_required
+from wizard.subscription.service import paris_today
+from wizard.web import current_actor, me, member_required
 
 bp = Blueprint("family_change", __name__)
 
@@ -23,7 +24,7 @@ def start() -> Response:
         journey = family_change.start(db_session(), me(), current_actor())
     except family_change.NoContract as refused:
         flash(str(refused), "warning")
-        return redirect(url_for("journeys.dashboard"))
+        return redirect(url_for("dashboard.dashboard"))
     return redirect(url_for("journeys.current", public_id=journey.public_id))
 
 

@@ -10,8 +10,8 @@ from forms.proofs import ProofDecisionForm
 from wizard import proof_review, proofs
 from wizard.db import db_session
 from wizard.models import Proof, ProofFile
-from wizard.registry import registry
-from wizard.views.common import hr_required, me
+from wizard.journeys.registry import registry
+from wizard.web import hr_required, me
 from wizard.views.proofs import file_response
 
 bp = Blueprint("proof_review", __name__, url_prefix="/rh/justificatifs")

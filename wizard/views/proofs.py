@@ -16,11 +16,12 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from wizard import engine, malware_scan, proofs
+from wizard import malware_scan, proofs
+from wizard.journeys import engine
 from wizard.db import db_session
-from wizard.flow import ProofStep
+from wizard.journeys.flow import ProofStep
 from wizard.models import Journey, JourneyStatus, Proof, ProofFile, ProofStatus
-from wizard.views.common import current_actor, me
+from wizard.web import current_actor, me
 
 bp = Blueprint("proofs", __name__)
 #: POSTs that may carry files (multipart): the journey step page (proof steps), removing and sending later
@@ -92,7 +93,7 @@ def proof_page(
 
 def submit_proof_step(journey: Journey, step: ProofStep) -> Response | tuple[str, int]:
     """Keep the files sent with the page, then let the engine validate and move the journey."""
-    from wizard.views.journeys import render_step  # noqa: PLC0415 - that module imports this one
+    from wizard.journeys.views import render_step  # noqa: PLC0415 - that module imports this one
 
     session = db_session()
     revision = request.form.get("_revision")
@@ -117,7 +118,7 @@ def submit_proof_step(journey: Journey, step: ProofStep) -> Response | tuple[str
     if outcome.message:
         flash(outcome.message, "warning" if outcome.kind == "stale" else "success")
     if outcome.kind == "saved":
-        return redirect(url_for("journeys.dashboard"))
+        return redirect(url_for("dashboard.dashboard"))
     return redirect(url_for("journeys.step", public_id=journey.public_id, step_id=outcome.step_id))
 
 
