@@ -1,17 +1,26 @@
 """« Changement de situation familiale »: a dependant joins or leaves the contract, with proof and an avenant.
 
 Started from « Mon contrat » or « Mes démarches » once the subscription is signed
-(``wizard.family_change.start``). The member says what happened and when, who joins (same questions as the
+(``wizard.family_change.service.start``). The member says what happened and when, who joins (same questions as the
 subscription), sends the proof the event calls for (or later, where the rules allow), sees the new monthly
 amount and its start date on the review, then signs the avenant.
 """
 
 from __future__ import annotations
 
+from forms.context import Answers
 from forms.family_change import EventForm, NewChildForm, NewPartnerForm
-from signing.bundles_family_change import build_amendment_documents
-from wizard.family_change import record_change
-from wizard.journeys.flow import Answers, Flow, FormStep, ProofRequirement, ProofStep, ReviewStep, SigningStep, TerminalStep
+from wizard.family_change.documents import build_amendment_documents
+from wizard.family_change.service import record_change
+from wizard.journeys.flow import (
+    Flow,
+    FormStep,
+    ProofRequirement,
+    ProofStep,
+    ReviewStep,
+    SigningStep,
+    TerminalStep,
+)
 
 STUDYING = ("student", "apprentice", "job_seeker")
 #: the document each event calls for: (label, hint, may be sent later)

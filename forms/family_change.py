@@ -1,7 +1,7 @@
 """Forms of « Changement de situation familiale »: what happened and when, then who joins the contract.
 
 The contract's cover (partner, children, start date) reaches the forms through the journey's sources
-(``contract:cover``), copied when the journey started (``wizard.family_change.start``): the forms stay pure.
+(``contract:cover``), copied when the journey started (``wizard.family_change.service.start``): the forms stay pure.
 The identity pages ask exactly what the subscription asks (same fields, same checks).
 """
 
@@ -14,12 +14,12 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from config.formats import long_date
 from forms.affiliation import CHILD_SITUATIONS, DATE_MESSAGE, age_on, check_birth_date
-from forms.base import StepForm, french_date
+from forms.base import StepForm
+from forms.family_cover import ADDING_EVENTS, EVENTS, cover_from_answers, paris_today, person_label
 from forms.fields import RequiredIf, options
 from forms.subscription import ChildForm, PartnerForm, clean_organisme, compact_nir, fix_date_message, masked_nir
-from wizard.family_change import ADDING_EVENTS, EVENTS, cover_from_answers, person_label
-from wizard.subscription.service import paris_today
 
 BIRTH_KINDS = options([("birth", "Une naissance"), ("adoption", "Une adoption")])
 UNION_KINDS = options([("marriage", "Un mariage"), ("pacs", "Un PACS"), ("concubinage", "Un début de concubinage")])
@@ -106,7 +106,7 @@ class EventForm(StepForm):
         if cover is not None and field.data < cover.contract_start:
             raise ValidationError(
                 "La date de l'événement ne peut pas être antérieure au début de votre contrat "
-                f"({french_date(cover.contract_start)})."
+                f"({long_date(cover.contract_start)})."
             )
 
     def summary(self) -> list[tuple[str, str]]:
@@ -160,7 +160,7 @@ class NewChildForm(StepForm):
         event_date = answers.value("event", "event_date")
         if answers.value("event", "birth_kind") == "birth" and field.data and event_date and field.data != event_date:
             raise ValidationError(
-                f"Pour une naissance, la date de naissance est la date de l'événement ({french_date(event_date)})."
+                f"Pour une naissance, la date de naissance est la date de l'événement ({long_date(event_date)})."
             )
 
     def validate_situation(self, field: RadioField) -> None:

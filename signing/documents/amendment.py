@@ -12,12 +12,11 @@ from datetime import date
 from reportlab.platypus import Flowable
 
 from config.catalogue import Brand, default_catalogue
+from config.formats import euros, short_date
 from signing.documents.layout import (
     CONTENT_WIDTH,
     DocumentInfo,
     Identity,
-    euros,
-    french_date,
     heading,
     identity_rows,
     key_values,
@@ -72,7 +71,7 @@ def _amount(cents: int | None) -> str:
 
 def _story(data: AmendmentData) -> list[Flowable]:
     verb = {"add": "Ajout", "remove": "Retrait", "keep": "Maintien"}[data.action]
-    rows = [["Bénéficiaire", "Avant", "À compter du " + french_date(data.effective_date)]]
+    rows = [["Bénéficiaire", "Avant", "À compter du " + short_date(data.effective_date)]]
     rows += [[r.label, _amount(r.before_cents), _amount(r.after_cents)] for r in data.rows]
     rows.append(["Cotisation mensuelle totale", euros(data.before_cents), euros(data.after_cents)])
     widths = [CONTENT_WIDTH * share for share in (0.5, 0.22, 0.28)]
@@ -84,16 +83,16 @@ def _story(data: AmendmentData) -> list[Flowable]:
         heading("Le changement déclaré"),
         key_values([
             ("Événement", data.event_label),
-            ("Date de l'événement", french_date(data.event_date)),
+            ("Date de l'événement", short_date(data.event_date)),
             (f"{verb} du bénéficiaire", data.person_label),
-            ("Date d'effet", french_date(data.effective_date)),
+            ("Date d'effet", short_date(data.effective_date)),
         ]),
         para(data.timing_note),
         heading("Votre cotisation mensuelle"),
         table(rows, widths=widths),
         para(
             f"Nouvelle cotisation mensuelle : {euros(data.after_cents)} à compter du "
-            f"{french_date(data.effective_date)} (auparavant {euros(data.before_cents)})."
+            f"{short_date(data.effective_date)} (auparavant {euros(data.before_cents)})."
         ),
         para(
             "Le présent avenant modifie les bénéficiaires de votre adhésion ; les autres conditions de votre "

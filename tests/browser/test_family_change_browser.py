@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from forms.base import french_date
+from config.formats import long_date as french_date
 from tests.browser.accessibility import assert_accessible
 from tests.browser.steps import NEXT, expect_page, fill_form, log_in, press
 from tests.dispense.helpers import SIGNING_CODE, outbox, signed_documents

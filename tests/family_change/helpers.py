@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from tests.conftest import hidden_fields, text_of
 from tests.subscription.conftest import FAMILY, PREFILL, make_campaign
-from wizard.journeys import engine
 from wizard.db import db_session
+from wizard.journeys import engine
 from wizard.models import Journey, JourneyStatus, StepAnswer, User
 
 EMAIL = "camille.martin@example.fr"

@@ -20,7 +20,7 @@ from wizard.subscription.service import paris_today
 
 def _run(app: Flask, when: datetime) -> int:
     with app.app_context():
-        return run_reminders(db_session(), app.config, now=when).age_limit_reminders
+        return run_reminders(db_session(), app.config, now=when).features["age_limit"]
 
 
 def test_a_child_turning_21_is_announced_once_with_the_removal_date(

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from config.catalogue import default_catalogue
-from wizard.family_change import COVER_KEY, Cover, effect
-from wizard.journeys.flow import Answers
+from forms.context import Answers
+from forms.family_cover import COVER_KEY, Cover, effect
 
 COVER = Cover(
     level="option1", contract_start=date(2026, 5, 1),

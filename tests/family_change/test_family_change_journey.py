@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from forms.base import french_date
+from config.formats import long_date as french_date
 from signing.seal import validate_sealed_pdf
 from tests.conftest import hidden_fields, login, submit, text_of
 from tests.dispense.helpers import outbox, pdf_text, sign_locally, signed_documents
@@ -27,9 +27,9 @@ from tests.family_change.helpers import (
     words,
 )
 from wizard.db import db_session
-from wizard.family_change import current_cover
+from wizard.family_change.service import current_cover
 from wizard.models import FamilyChange, FamilyChangeStatus, Proof, ProofStatus, User
-from wizard.signatures.requests import organisation_pki
+from wizard.signatures.providers import organisation_pki
 from wizard.subscription.service import paris_today
 
 CHILD = {

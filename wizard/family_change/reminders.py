@@ -1,10 +1,11 @@
 """Announce a covered child's age limit to the member, ``CHILD_AGE_LIMIT_NOTICE_DAYS`` before it is reached.
 
-Run by ``flask reminders run`` (``wizard.reminders``). A child is covered until 21, until 25 while studying,
-in apprenticeship or looking for a job, without limit with a disability recognised by the CDAPH. The email
-says on which day the limit is reached, from when the child leaves the contract (the 1st of the following
-month), and how to keep the cover: declare « Mon enfant poursuit ses études » with a schooling certificate
-(before 21), from « Un changement de situation ? ». One email per child and limit (outbox ``dedup_key``).
+Run by ``flask reminders run`` (``wizard.entry.reminders``; registered in ``wizard.app``). A child is covered
+until 21, until 25 while studying, in apprenticeship or looking for a job, without limit with a disability
+recognised by the CDAPH. The email says on which day the limit is reached, from when the child leaves the
+contract (the 1st of the following month), and how to keep the cover: declare « Mon enfant poursuit ses
+études » with a schooling certificate (before 21), from « Un changement de situation ? ». One email per child
+and limit (outbox ``dedup_key``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forms.base import french_date
+from config.formats import long_date
 from wizard.entry import tokens
-from wizard.subscription.dates import first_of_next_month
-from wizard.family_change import current_cover
+from wizard.family_change.service import current_cover
 from wizard.models import Journey, JourneyStatus, User
+from wizard.subscription.dates import first_of_next_month
 
 STUDYING = ("student", "apprentice", "job_seeker")
 
@@ -62,7 +63,7 @@ def remind_age_limits(session: Session, settings: Mapping[str, Any], today: date
                 continue
             context = {
                 "first_name": owner.first_name, "child": child["first_name"], "age": limit,
-                "reached_on": french_date(reached), "removal_on": french_date(first_of_next_month(reached)),
+                "reached_on": long_date(reached), "removal_on": long_date(first_of_next_month(reached)),
                 "can_keep": limit == 21, "link": tokens.public_url("dashboard.dashboard"),
             }  # fmt: skip
             sent += queue_once(

@@ -16,7 +16,6 @@ from sqlalchemy import select, text
 
 from tests.conftest import hidden_fields, login, submit, text_of
 from tests.dispense.helpers import sign_locally
-from tests.family_change.clamav import clamd_binary, running_clamd
 from tests.family_change.helpers import (
     EICAR,
     EMAIL,
@@ -30,9 +29,11 @@ from tests.family_change.helpers import (
     windows_executable,
     words,
 )
-from wizard import malware_scan, proofs
+from tests.proofs.clamav import clamd_binary, running_clamd
 from wizard.db import db_session
 from wizard.models import Proof, ProofFile, ProofStatus
+from wizard.proofs import scan as malware_scan
+from wizard.proofs import service as proofs
 from wizard.subscription.service import paris_today
 
 FIELD = "files-death_certificate"

@@ -16,7 +16,7 @@ from tests.conftest import hidden_fields, login, submit, text_of
 from tests.dispense.helpers import outbox, sign_locally
 from tests.family_change.helpers import EMAIL, jpeg_bytes, pdf_bytes, signed_contract, start_change, words
 from wizard.db import db_session
-from wizard.family_change import current_cover
+from wizard.family_change.service import current_cover
 from wizard.models import FamilyChange, FamilyChangeStatus, Proof, ProofStatus, Role, User
 from wizard.subscription.service import paris_today
 

@@ -7,12 +7,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from forms.proofs import ProofDecisionForm
-from wizard import proof_review, proofs
 from wizard.db import db_session
-from wizard.models import Proof, ProofFile
 from wizard.journeys.registry import registry
+from wizard.models import Proof, ProofFile
+from wizard.proofs import review as proof_review
+from wizard.proofs import service as proofs
+from wizard.proofs.downloads import file_response
 from wizard.web import hr_required, me
-from wizard.views.proofs import file_response
 
 bp = Blueprint("proof_review", __name__, url_prefix="/rh/justificatifs")
 

@@ -6,9 +6,9 @@ from flask import Blueprint, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
 from config.catalogue import default_catalogue
-from wizard import family_change
-from wizard.journeys import steps
 from wizard.db import db_session
+from wizard.family_change import service as family_change
+from wizard.journeys import steps
 from wizard.models import FamilyChange, Journey
 from wizard.subscription.service import paris_today
 from wizard.web import current_actor, me, member_required

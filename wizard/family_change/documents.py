@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from config.pricing import Quote
+from forms.family_cover import Effect, effect, event_label, person_label, specimen_cover
 from signing.documents.amendment import TEMPLATE_VERSION, AmendmentData, AmountRow, render_amendment
 from signing.documents.layout import Identity
 from signing.providers.base import DocumentToSign
-from wizard.family_change import Effect, effect, event_label, person_label, specimen_cover
 from wizard.journeys.flow import DocumentContext
-from config.pricing import Quote
 
 
 def _member(context: DocumentContext) -> Identity:

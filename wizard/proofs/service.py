@@ -1,13 +1,13 @@
 """Supporting documents (« pièces justificatives »): what a journey asks for, checking and keeping the files.
 
-Any flow declares a :class:`wizard.flow.ProofStep` whose pure rule names the documents its answers call for.
+Any flow declares a :class:`wizard.journeys.flow.ProofStep` whose pure rule names the documents its answers call for.
 Every uploaded file is checked before it is kept:
 
 - its type is read from the content by ``filetype`` (magic numbers), never from its name or the browser's
   claim: only PDF, JPEG and PNG are accepted;
 - not empty, at most ``PROOF_MAX_BYTES``; a PDF must open with pypdf, have 1 to ``PROOF_MAX_PAGES`` pages
   and no password; an image must decode (Pillow);
-- ClamAV scans it when configured (:mod:`wizard.malware_scan`).
+- ClamAV scans it when configured (:mod:`wizard.proofs.scan`).
 
 Files are stored encrypted (AES-GCM, ``wizard.models.proofs``). A file that fails is refused with a French
 message naming it; the other files of the same upload are kept, so nothing already sent is lost.
@@ -29,10 +29,11 @@ from pypdf.errors import PyPdfError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wizard import malware_scan
 from wizard.journeys import steps
-from wizard.journeys.flow import ProofRequirement, ProofStep
+from wizard.journeys.flow import ProofRequirement, ProofStep, Step
+from wizard.journeys.hooks import StepCheck
 from wizard.models import Journey, JourneyStatus, Proof, ProofFile, ProofStatus, User, utcnow
+from wizard.proofs import scan as malware_scan
 
 ACCEPTED_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 LATER_FIELD = "later"
@@ -130,7 +131,7 @@ def check_and_scan(upload: Upload, config: Mapping[str, Any]) -> tuple[Inspected
 
 
 def add_files(proof: Proof, uploads: Sequence[Upload], config: Mapping[str, Any]) -> list[str]:
-    """Keep every acceptable file on ``proof`` (caller commits); the French messages of the refused ones.
+    """Keep every acceptable file on ``proof``; the French messages of the refused ones.
 
     Sending a file for a due or refused proof puts it back in the operations' queue (SUBMITTED).
     """
@@ -165,7 +166,7 @@ def requirements(journey: Journey, step: ProofStep) -> tuple[ProofRequirement, .
 
 
 def step_proofs(session: Session, journey: Journey, step: ProofStep) -> list[tuple[ProofRequirement, Proof]]:
-    """Each required document with its row, created when first needed (caller commits)."""
+    """Each required document with its row, created when first needed."""
     existing = {
         p.code: p
         for p in session.scalars(select(Proof).where(Proof.journey_id == journey.id, Proof.step_id == step.id))
@@ -186,7 +187,7 @@ def step_proofs(session: Session, journey: Journey, step: ProofStep) -> list[tup
 
 
 def drop_unneeded(session: Session, journey: Journey, step: ProofStep) -> None:
-    """Documents a changed answer no longer calls for are deleted with their files (caller commits)."""
+    """Documents a changed answer no longer calls for are deleted with their files."""
     needed = {r.code for r in requirements(journey, step)}
     for proof in session.scalars(select(Proof).where(Proof.journey_id == journey.id, Proof.step_id == step.id)):
         if proof.code not in needed:
@@ -213,6 +214,18 @@ def step_problems(
             continue
         problems[requirement.code] = missing_message(requirement)
     return problems, {LATER_FIELD: sent_later}
+
+
+def check_step(
+    session: Session, journey: Journey, step: Step, raw: Mapping[str, Sequence[str]], submitting: bool
+) -> StepCheck:
+    """The engine's checker for proof steps (registered in ``wizard.app``): what blocks « Continuer »; on
+    « Continuer », documents the answers no longer call for are dropped."""
+    assert isinstance(step, ProofStep)  # noqa: S101 - registered for proof steps only
+    problems, data = step_problems(session, journey, step, list(raw.get(LATER_FIELD, [])))
+    if submitting and not problems:
+        drop_unneeded(session, journey, step)
+    return StepCheck(problems=problems, data=data)
 
 
 # --- the member's documents and operations' queue --------------------------------------------------------------

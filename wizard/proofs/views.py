@@ -1,26 +1,29 @@
 """Supporting documents, member side: the proof step of a journey, « Mes documents » uploads and downloads.
 
 The proof step's page is a multipart form: files are checked and kept first (each refused file gets its own
-French message; the accepted ones are committed, so nothing sent is lost), then the engine moves the journey
+French message; the accepted ones are kept, so nothing sent is lost), then the engine moves the journey
 exactly as for any other step. Another member's proof or file is a 404.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from wizard import malware_scan, proofs
-from wizard.journeys import engine
 from wizard.db import db_session
-from wizard.journeys.flow import ProofStep
+from wizard.journeys import engine
+from wizard.journeys.flow import ProofStep, Step
+from wizard.journeys.hooks import register_step_checker, register_step_page, register_step_submitter
+from wizard.journeys.pages import render_step
 from wizard.models import Journey, JourneyStatus, Proof, ProofFile, ProofStatus
+from wizard.proofs import scan as malware_scan
+from wizard.proofs import service as proofs
+from wizard.proofs.downloads import file_response
 from wizard.web import current_actor, me
 
 bp = Blueprint("proofs", __name__)
@@ -61,6 +64,23 @@ def field_name(code: str) -> str:
     return f"files-{code}"
 
 
+def register_proof_step(app: Flask) -> None:
+    """Plug the proof step into the engine and the step page (the engine never imports this package)."""
+    register_step_submitter(app, ProofStep, _submit_proof_step, all_actions=True)
+    register_step_checker(app, ProofStep, proofs.check_step)
+    register_step_page(app, ProofStep, _proof_page)
+
+
+def _submit_proof_step(journey: Journey, step: Step) -> Response | tuple[str, int]:
+    assert isinstance(step, ProofStep)  # noqa: S101 - registered for proof steps only
+    return submit_proof_step(journey, step)
+
+
+def _proof_page(journey: Journey, step: Step) -> dict[str, Any]:
+    assert isinstance(step, ProofStep)  # noqa: S101 - registered for proof steps only
+    return proof_page(journey, step)
+
+
 def proof_page(
     journey: Journey,
     step: ProofStep,
@@ -93,8 +113,6 @@ def proof_page(
 
 def submit_proof_step(journey: Journey, step: ProofStep) -> Response | tuple[str, int]:
     """Keep the files sent with the page, then let the engine validate and move the journey."""
-    from wizard.journeys.views import render_step  # noqa: PLC0415 - that module imports this one
-
     session = db_session()
     revision = request.form.get("_revision")
     action = request.form.get("action", "next")
@@ -106,7 +124,7 @@ def submit_proof_step(journey: Journey, step: ProofStep) -> Response | tuple[str
                 problems = proofs.add_files(proof, uploads, current_app.config)
                 if problems:
                     upload_errors[requirement.code] = problems
-        session.commit()
+        session.flush()
     if upload_errors:
         return render_step(journey, step, extra=proof_page(journey, step, upload_errors=upload_errors)), 422
     raw = {proofs.LATER_FIELD: request.form.getlist(proofs.LATER_FIELD)}
@@ -114,7 +132,7 @@ def submit_proof_step(journey: Journey, step: ProofStep) -> Response | tuple[str
         session, journey, step.id, raw=raw, revision=revision, action=action, actor=current_actor()
     )
     if outcome.kind == "invalid":
-        return render_step(journey, step, extra=proof_page(journey, step, outcome.extra.get("proof_problems"))), 422
+        return render_step(journey, step, extra=proof_page(journey, step, outcome.extra.get("problems"))), 422
     if outcome.message:
         flash(outcome.message, "warning" if outcome.kind == "stale" else "success")
     if outcome.kind == "saved":
@@ -141,7 +159,6 @@ def remove_file(public_id: str, step_id: str, file_id: str) -> Response:
     db_session().delete(found)
     if len(proof.files) <= 1:
         proof.status = ProofStatus.DUE
-    db_session().commit()
     flash("Le fichier a été retiré.", "success")
     return redirect(url_for("journeys.step", public_id=public_id, step_id=step_id))
 
@@ -151,16 +168,6 @@ def remove_file(public_id: str, step_id: str, file_id: str) -> Response:
 def download_file(file_id: str) -> Response:
     found = _owned_file(file_id)
     return file_response(found)
-
-
-def file_response(found: ProofFile) -> Response:
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[found.media_type]
-    response = send_file(
-        io.BytesIO(found.content), mimetype=found.media_type, as_attachment=True,
-        download_name=f"justificatif-{found.public_id}.{extension}",
-    )  # fmt: skip
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.post("/mes-documents/justificatifs/<proof_id>")
@@ -175,7 +182,6 @@ def send_later(proof_id: str) -> Response | tuple[str, int]:
         flash(f"Choisissez au moins un fichier pour « {proof.label} ».", "warning")
         return redirect(url_for("documents.my_documents") + f"#proof-{proof.public_id}")
     problems = proofs.add_files(proof, uploads, current_app.config)
-    db_session().commit()
     for problem in problems:
         flash(problem, "warning")
     if len(problems) < len(uploads):
