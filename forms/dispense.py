@@ -1,4 +1,4 @@
-"""Forms of the dispense journey (JOURNEYS.md §3): the reason, what it needs, and the attestation's details.
+"""Forms of the dispense journey (docs/JOURNEYS.md §3): the reason, what it needs, and the attestation's details.
 
 The reasons and their rules (end date needed, other insurer needed, cap in months) come from the catalogue
 (``dispense_reasons``), never from code: décret 2022-633 art. 3 lists the cases, the insurer configures them.
@@ -7,18 +7,18 @@ The reasons and their rules (end date needed, other insurer needed, cap in month
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from wtforms import DateField, EmailField, RadioField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from config.catalogue import DispenseReason
+from config.formats import PARIS, long_date
 from forms.affiliation import DATE_MESSAGE, check_birth_date
-from forms.base import StepForm, french_date
+from forms.base import StepForm
+from forms.context import StepContext
 from forms.fields import options
-from wizard.dates import paris_date
-from wizard.flow import StepContext
 
 CIVILITIES = options([("Madame", "Madame"), ("Monsieur", "Monsieur")])
 
@@ -38,7 +38,7 @@ def chosen_reason(context: StepContext) -> DispenseReason | None:
 
 def end_floor(effective_date: date, today: date | None = None) -> date:
     """A dispense must end after this day: the member's effective date, or today when that is later."""
-    return max(effective_date, today or paris_date(datetime.now(UTC)))
+    return max(effective_date, today or datetime.now(PARIS).date())
 
 
 def latest_end_date(reason: DispenseReason, effective_date: date) -> date | None:
@@ -75,9 +75,9 @@ class DetailsForm(StepForm):
             self.end_date.process_errors = [] if blank else [DATE_MESSAGE]
         reason = chosen_reason(self.context)
         limit = latest_end_date(reason, self.context.effective_date) if reason else None
-        after = french_date(end_floor(self.context.effective_date))
+        after = long_date(end_floor(self.context.effective_date))
         self.end_date.description = f"Elle doit être postérieure au {after}" + (
-            f" et au plus tard le {french_date(limit)}." if limit else "."
+            f" et au plus tard le {long_date(limit)}." if limit else "."
         )
 
     @property
@@ -95,13 +95,13 @@ class DetailsForm(StepForm):
         if field.data <= floor:
             raise ValidationError(
                 "La date de fin de dispense doit être postérieure à la date d'effet de votre adhésion et à la "
-                f"date du jour : indiquez une date après le {french_date(floor)}."
+                f"date du jour : indiquez une date après le {long_date(floor)}."
             )
         limit = latest_end_date(reason, effective)
         if limit is not None and field.data > limit:
             raise ValidationError(
                 f"Pour ce motif, la dispense dure au plus {reason.max_months} mois après la date d'effet du "
-                f"contrat : indiquez une date au plus tard le {french_date(limit)}."
+                f"contrat : indiquez une date au plus tard le {long_date(limit)}."
             )
 
     def validate_other_insurer(self, field: StringField) -> None:

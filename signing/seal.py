@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -33,8 +34,9 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
+from config.formats import french_datetime
 from signing.documents.anchors import signature_area
-from signing.documents.layout import MARGIN, font_path, french_datetime
+from signing.documents.layout import MARGIN, font_path
 from signing.pki import Pki, to_asn1
 
 EVIDENCE_FILENAME = "audit-trail.json"
@@ -71,6 +73,17 @@ def stamp_text(signer_name: str, signed_at: datetime, *, separator: str = " ") -
     The visible stamp uses a line break as ``separator`` so the text stays legible in the signature area.
     """
     return f"Signé électroniquement par {signer_name}{separator}le {french_datetime(signed_at)}"
+
+
+class Sealer:
+    """Seals PDFs with the organisation's certificate; the PKI is loaded on first use."""
+
+    def __init__(self, pki: Callable[[], Pki]) -> None:
+        self._pki = pki
+
+    def seal(self, pdf: bytes, *, signer_name: str, signed_at: datetime, evidence: dict[str, object]) -> bytes:
+        """Embed ``evidence`` and seal ``pdf`` (PAdES B-B) with the organisation's certificate."""
+        return seal_pdf(pdf, pki=self._pki(), signer_name=signer_name, signed_at=signed_at, evidence=evidence)
 
 
 def seal_pdf(

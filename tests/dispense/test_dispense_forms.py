@@ -11,10 +11,10 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from config.catalogue import default_catalogue
-from forms.base import french_date
+from config.dates import paris_date
+from config.formats import long_date
+from forms.context import Answers, StepContext
 from forms.dispense import AttestationForm, DetailsForm, ReasonForm, add_months
-from wizard.dates import paris_date
-from wizard.flow import Answers, StepContext
 
 EFFECTIVE = date(2026, 5, 1)
 ATTESTATION = {
@@ -65,7 +65,7 @@ def _end_errors(end: date, effective: date) -> list[str]:
 def _floor_message(day: date) -> list[str]:
     return [
         "La date de fin de dispense doit être postérieure à la date d'effet de votre adhésion et à la date du "
-        f"jour : indiquez une date après le {french_date(day)}."
+        f"jour : indiquez une date après le {long_date(day)}."
     ]
 
 

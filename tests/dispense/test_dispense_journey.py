@@ -8,13 +8,14 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forms.base import french_date
+from config.dates import member_effective_date
+from config.formats import long_date
 from forms.dispense import add_months
 from signing.seal import validate_sealed_pdf
 from tests.conftest import login, submit, text_of
 from tests.dispense.helpers import journey_base, outbox, pdf_text, post_start, sign_locally, signed_documents
-from wizard.dates import member_effective_date
-from wizard.signing import organisation_pki, paris_today
+from wizard.signatures.providers import organisation_pki
+from wizard.signatures.requests import paris_today
 
 EMAIL = "helene.dupre@example.fr"
 ATTESTATION = {
@@ -52,7 +53,7 @@ def test_dispense_end_to_end_signed_attestation_and_email(client: FlaskClient, a
     _effective, cap = member_dates(app)
     end = cap - timedelta(days=1)
     page = text_of(client.get(f"{base}/details"))
-    assert "Organisme assureur de votre autre contrat" in page and f"au plus tard le {french_date(cap)}" in page
+    assert "Organisme assureur de votre autre contrat" in page and f"au plus tard le {long_date(cap)}" in page
     response = submit(client, f"{base}/details", {"end_date": end.isoformat(), "other_insurer": "Mutuelle du Lagon"})
     assert response.headers["Location"].endswith("/attestation")
 
@@ -63,7 +64,7 @@ def test_dispense_end_to_end_signed_attestation_and_email(client: FlaskClient, a
 
     review = text_of(client.get(f"{base}/review"))
     assert "en cliquant sur le bouton de validation, la procédure de demande de dispense sera enclenchée" in review
-    assert french_date(end) in review and "Mutuelle du Lagon" in review
+    assert long_date(end) in review and "Mutuelle du Lagon" in review
     assert "Valider ma demande de dispense" in review
     response = submit(client, f"{base}/review", {})
     assert response.headers["Location"].endswith("/signature")
@@ -74,13 +75,13 @@ def test_dispense_end_to_end_signed_attestation_and_email(client: FlaskClient, a
     assert done.headers["Location"].endswith("/done")
     page = text_of(client.get(done.headers["Location"]))
     assert "Votre demande de dispense est enregistrée" in page
-    assert f"jusqu'au {french_date(end)}" in page
+    assert f"jusqu'au {long_date(end)}" in page
 
     (attestation,) = signed_documents(app, "dispense")
     text = pdf_text(attestation.content)
     assert "[X] Couvert par un contrat individuel" in text
     assert "[ ] Bénéficiaire de la complémentaire santé solidaire (C2S)" in text
-    assert french_date(end) in text and "Mutuelle du Lagon" in text
+    assert long_date(end) in text and "Mutuelle du Lagon" in text
     assert "Dupré" in text and "8 place de la République, 98714 Papeete" in text and "Papeete" in text
     with app.app_context():
         check = validate_sealed_pdf(attestation.content, organisation_pki(app).root_cert)
@@ -89,11 +90,11 @@ def test_dispense_end_to_end_signed_attestation_and_email(client: FlaskClient, a
     (email,) = outbox(app, "dispense_confirmation")
     assert email.to_address == EMAIL
     assert "Nous avons bien reçu votre demande de dispense" in email.text_body
-    assert f"Fin de la dispense : {french_date(end)}" in email.text_body
+    assert f"Fin de la dispense : {long_date(end)}" in email.text_body
     assert "Si vous n'êtes pas à l'origine de cette demande" in email.text_body
 
     dashboard = text_of(client.get("/mes-demarches"))
-    assert f"Dispense enregistrée jusqu'au {french_date(end)}" in dashboard
+    assert f"Dispense enregistrée jusqu'au {long_date(end)}" in dashboard
 
 
 def test_bad_inputs_are_said_at_the_field_and_nothing_saved_is_lost(
@@ -111,12 +112,12 @@ def test_bad_inputs_are_said_at_the_field_and_nothing_saved_is_lost(
     assert response.status_code == 422
     page = text_of(response)
     assert "Il y a 2 erreurs à corriger" in page
-    assert f"indiquez une date au plus tard le {french_date(cap)}" in page
+    assert f"indiquez une date au plus tard le {long_date(cap)}" in page
     assert "Indiquez l'organisme assureur de votre autre contrat." in page
     assert f'value="{too_late}"' in page  # what was typed stays in the field
 
     response = submit(client, f"{base}/details", {"end_date": effective.isoformat(), "other_insurer": "Mutuelle X"})
-    assert f"indiquez une date après le {french_date(effective)}" in text_of(response)
+    assert f"indiquez une date après le {long_date(effective)}" in text_of(response)
     kept = (cap - timedelta(days=10)).isoformat()
     submit(client, f"{base}/details", {"end_date": kept, "other_insurer": "Mutuelle X"})
 

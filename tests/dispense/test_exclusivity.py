@@ -10,13 +10,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from forms.base import french_date
+from config.dates import member_effective_date
+from config.formats import long_date
 from tests.conftest import login, submit, text_of
 from tests.dispense.helpers import journey_base, journey_by_id, post_start
-from wizard.dates import member_effective_date
 from wizard.db import db_session
 from wizard.models import Campaign, Invitation, Journey, JourneyEvent, JourneyStatus, StepAnswer, User, utcnow
-from wizard.signing import paris_today
+from wizard.signatures.requests import paris_today
 
 EMAIL = "agent@example.fr"
 
@@ -149,9 +149,9 @@ def test_invited_agent_starts_with_the_campaign_date_and_identity(
     # the member's date: the campaign's (1er septembre 2026) or, joining later, the late-joiner rule's
     effective = member_effective_date(date(2026, 9, 1), paris_today(), "first_of_next_month")
     page = text_of(client.get(f"{base}/details"))
-    assert f"Elle doit être postérieure au {french_date(effective)}" in page
+    assert f"Elle doit être postérieure au {long_date(effective)}" in page
     response = submit(client, f"{base}/details", {"end_date": effective.isoformat()})
-    assert f"après le {french_date(effective)}" in text_of(response) and response.status_code == 422
+    assert f"après le {long_date(effective)}" in text_of(response) and response.status_code == 422
     submit(client, f"{base}/details", {"end_date": (effective + timedelta(days=200)).isoformat()})
     page = text_of(client.get(f"{base}/attestation"))
     assert 'value="1995-10-03"' in page and "8 place de la République, 98714 Papeete" in page

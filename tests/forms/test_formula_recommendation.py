@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from config.catalogue import default_catalogue
 from forms.affiliation import FormulaForm
-from wizard.flow import Answers, StepContext
+from forms.context import Answers, StepContext
 
 HOUSEHOLD = {"household": {"cover_partner": "no", "cover_children": "no"}}
 

@@ -22,11 +22,11 @@ from signing.seal import read_evidence, validate_sealed_pdf
 from tests.conftest import FAMILY_HOUSEHOLD, hidden_fields, login, start_from_home, submit, text_of
 from tests.dispense.helpers import outbox, pdf_text, sign_locally, signed_documents
 from tests.subscription.conftest import CONTACTS, OTHER_HOLDER, PARTNER, PERSONAL, SOCIAL
-from wizard import mandate_holder
 from wizard.db import db_session
 from wizard.models import HolderStatus, Journey, MandateHolderSignature
-from wizard.sepa import collection_of
-from wizard.signing import organisation_pki
+from wizard.signatures.providers import organisation_pki
+from wizard.subscription import mandate_holder
+from wizard.subscription.sepa import collection_of
 
 EMAIL = "lukasz@example.fr"
 FIRST, LAST = "Łukasz", "Šťěpánek-Øberg"
@@ -91,7 +91,7 @@ def _sign_as_holder(app: Flask, token: str) -> Any:
     refused = holder.post(f"/mandat/{token}/signer", data={"csrf_token": csrf, "code": codes[-1]})
     assert refused.status_code == 422 and "Cochez la case de certification" in text_of(refused)
     wrong = holder.post(f"/mandat/{token}/signer", data={"csrf_token": csrf, "code": "000000", "certify": "y"})
-    assert wrong.status_code == 422 and "Il vous reste 4 essai(s)" in text_of(wrong)
+    assert wrong.status_code == 422 and "Il vous reste 4 essais" in text_of(wrong)
     return holder.post(f"/mandat/{token}/signer", data={"csrf_token": csrf, "code": codes[-1], "certify": "y"})
 
 

@@ -1,0 +1,130 @@
+"""The account holder who is not the member signs the SEPA mandate: the second signer of a subscription.
+
+When the member answers « Non » to « Êtes-vous titulaire du compte ? », the member signs the bulletin and the
+notice, and the mandate naming the holder as debtor is signed by the holder: once the member has signed,
+:func:`open_for` emails the holder a link to a page for that one document (no account needed), where a
+six-digit code sent to the holder's email and a ticked certification seal the mandate with the holder's
+evidence (same PAdES seal as every signed document; the ceremony is :mod:`wizard.signatures.holder`, with the
+signing ceremony's code rules). The subscription is complete when both have signed (:func:`is_complete`);
+the member sees who is still to sign, can resend the link or change the holder; the SEPA export skips a
+mandate the holder has not signed (:func:`debit_allowed`). Nothing here commits: the request (or the CLI
+command) does.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from signing.providers.base import DocumentToSign
+from wizard.entry.tokens import public_url
+from wizard.journeys import steps
+from wizard.mail.queue import queue_email
+from wizard.models import HolderStatus, Journey, JourneyStatus, MandateHolderSignature, utcnow
+from wizard.subscription.documents import account_holder, build_holder_mandate, holder_is_member
+from wizard.subscription.service import paris_today
+
+# --- state -----------------------------------------------------------------------------------------------
+
+
+def needs_holder(journey: Journey) -> bool:
+    """The subscription's account is held by someone other than the member."""
+    return journey.flow_id == "subscription" and not holder_is_member(steps.effective_answers(journey))
+
+
+def current_for(session: Session, journey: Journey) -> MandateHolderSignature | None:
+    """The holder's signature in force (pending or signed), None when none was opened or all were cancelled."""
+    query = select(MandateHolderSignature).where(
+        MandateHolderSignature.journey_id == journey.id,
+        MandateHolderSignature.status != HolderStatus.CANCELLED.value,
+    )
+    return session.scalar(query.order_by(MandateHolderSignature.id.desc()).limit(1))
+
+
+def by_token(session: Session, token: str) -> MandateHolderSignature | None:
+    if not token or len(token) > 64:
+        return None
+    return session.scalar(select(MandateHolderSignature).where(MandateHolderSignature.token == token))
+
+
+def is_complete(session: Session, journey: Journey) -> bool:
+    """Signed by the member and, when the account is someone else's, by the account holder."""
+    if journey.status != JourneyStatus.COMPLETED:
+        return False
+    if not needs_holder(journey):
+        return True
+    record = current_for(session, journey)
+    return record is not None and record.status == HolderStatus.SIGNED.value
+
+
+def debit_allowed(session: Session, journey: Journey) -> bool:
+    """Nothing is debited before the account holder signed the mandate (always true when it is the member)."""
+    return not needs_holder(journey) or is_complete(session, journey)
+
+
+def waiting_label(session: Session, journey: Journey) -> str | None:
+    """« En attente de la signature du mandat par … » for the dashboard, None when nobody is awaited."""
+    if journey.status != JourneyStatus.COMPLETED or not needs_holder(journey):
+        return None
+    record = current_for(session, journey)
+    if record is not None and record.status == HolderStatus.SIGNED.value:
+        return None
+    who = record.holder_name if record is not None else "le titulaire du compte"
+    return f"Adhésion signée par vous — en attente de la signature du mandat de prélèvement par {who}"
+
+
+# --- the document ------------------------------------------------------------------------------------------
+
+
+def mandate_document(record: MandateHolderSignature, today: date | None = None) -> DocumentToSign:
+    """The mandate naming the holder as debtor, as the holder sees and signs it."""
+    context = steps.document_context(record.journey, today or paris_today())
+    return build_holder_mandate(context, dict(record.holder))
+
+
+# --- opening, resending, changing --------------------------------------------------------------------------
+
+
+def open_for(session: Session, journey: Journey, holder: dict[str, str] | None = None) -> MandateHolderSignature:
+    """Ask the holder to sign (cancelling any earlier request) and email them the link."""
+    for earlier in session.scalars(
+        select(MandateHolderSignature).where(
+            MandateHolderSignature.journey_id == journey.id,
+            MandateHolderSignature.status == HolderStatus.PENDING.value,
+        )
+    ):
+        earlier.status = HolderStatus.CANCELLED.value
+    identity = holder or account_holder(steps.effective_answers(journey))
+    record = MandateHolderSignature(
+        journey=journey, token=secrets.token_urlsafe(32), status=HolderStatus.PENDING.value, holder=identity, rum=""
+    )
+    session.add(record)
+    record.rum = mandate_document(record).metadata["rum"]
+    send_link(session, record)
+    return record
+
+
+def send_link(session: Session, record: MandateHolderSignature) -> None:
+    """Email the holder their signing link."""
+    journey = record.journey
+    queue_email(
+        session,
+        to=record.holder["email"],
+        subject="Mandat de prélèvement SEPA à signer",
+        template="mandate_holder_link",
+        context={
+            "holder_name": record.holder_name,
+            "member_name": journey.owner.full_name,
+            "link": public_url("mandate_holder.page", token=record.token),
+        },
+        journey=journey,
+    )
+    record.link_sent_at = utcnow()
+
+
+def change_holder(session: Session, journey: Journey, holder: dict[str, str]) -> MandateHolderSignature:
+    """The member names another holder: the earlier link stops working, the new holder gets theirs."""
+    return open_for(session, journey, holder)
