@@ -23,6 +23,7 @@ BLUEPRINT_MODULES = (
     "wizard.views.accounts",
     "wizard.views.hr",
     "wizard.views.mailbox",
+    "wizard.views.legal",
 )
 
 
