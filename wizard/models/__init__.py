@@ -6,20 +6,34 @@ from wizard.models.designations import BeneficiaryDesignation, ReauthCode
 from wizard.models.documents import Document, OutboxMessage, OutboxStatus, SignatureRequest, SignatureStatus
 from wizard.models.hr_indexes import HR_INDEXES
 from wizard.models.journeys import Journey, JourneyEvent, JourneyStatus, StepAnswer
+from wizard.models.member_account import (
+    AccountChange,
+    ConsentRecord,
+    DataExport,
+    DeletionRequest,
+    ExportStatus,
+    MemberProfile,
+)
 from wizard.models.signing import SigningCode
 from wizard.models.subscription import Satisfaction, SatisfactionAnswer
 from wizard.models.users import Role, User
 
 __all__ = [
     "HR_INDEXES",
+    "AccountChange",
     "Base",
     "BeneficiaryDesignation",
     "Campaign",
+    "ConsentRecord",
+    "DataExport",
+    "DeletionRequest",
     "Document",
+    "ExportStatus",
     "Invitation",
     "Journey",
     "JourneyEvent",
     "JourneyStatus",
+    "MemberProfile",
     "OutboxMessage",
     "OutboxStatus",
     "ReauthCode",
