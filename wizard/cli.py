@@ -30,6 +30,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "wizard.outbox",
     "wizard.reminders",
     "wizard.designation_cli",
+    "wizard.data_rights",
+    "wizard.retention",
 )
 
 

@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = (
     "wizard.views.hr",
     "wizard.views.mailbox",
     "wizard.views.legal",
+    "wizard.views.member_account",
 )
 
 
