@@ -33,7 +33,7 @@ def postal_code_problem(code: str) -> str | None:
     if not POSTAL_CODE.match(code):
         return "Le code postal comporte 5 chiffres, par exemple 75020."
     department = int(code[:2])
-    if department == 0 or department == 96 or department == 99:
+    if department in {0, 96, 99}:
         return "Ce code postal n'existe pas : vérifiez les deux premiers chiffres (département)."
     if department == 97 and code[2] not in "12346":
         return "Ce code postal d'outre-mer n'existe pas (971 à 976)."
@@ -179,10 +179,12 @@ class LoginEmailForm(FrenchForm):
             raise ValidationError("La nouvelle adresse est identique à l'actuelle.")
 
 
-PAPER_CHOICES = options([
-    ("online", "En ligne uniquement : je télécharge mes documents depuis mon espace (zéro papier)"),
-    ("post", "En ligne et par courrier : je reçois aussi mes documents par voie postale"),
-])
+PAPER_CHOICES = options(
+    [
+        ("online", "En ligne uniquement : je télécharge mes documents depuis mon espace (zéro papier)"),
+        ("post", "En ligne et par courrier : je reçois aussi mes documents par voie postale"),
+    ]
+)
 
 
 class PaperlessForm(RevisionForm):

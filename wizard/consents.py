@@ -37,7 +37,7 @@ class Purpose:
     text: str
     channels: tuple[str, ...]
 
-    def keys(self) -> list[tuple[str, str]]:
+    def switches(self) -> list[tuple[str, str]]:
         return [(self.id, channel) for channel in (self.channels or (ALL_CHANNELS,))]
 
 
@@ -87,7 +87,7 @@ def shown_text(purpose: Purpose, channel: str) -> str:
 
 def current(session: Session, user: User) -> dict[tuple[str, str], bool]:
     """The current value of every purpose × channel: the latest record, else off."""
-    values = {key: False for purpose in purposes().values() for key in purpose.keys()}
+    values = {key: False for purpose in purposes().values() for key in purpose.switches()}
     query = select(ConsentRecord).where(ConsentRecord.user_id == user.id).order_by(ConsentRecord.id)
     for record in session.scalars(query):
         if (record.purpose, record.channel) in values:
@@ -100,8 +100,9 @@ def history(session: Session, user: User) -> list[ConsentRecord]:
     return list(session.scalars(query))
 
 
-def _record(session: Session, user: User, purpose: str, channel: str, given: bool, text: str, source: str,
-            actor: Actor) -> None:  # fmt: skip
+def _record(  # noqa: PLR0917 - one consent row, every column named at the call sites
+    session: Session, user: User, purpose: str, channel: str, given: bool, text: str, source: str, actor: Actor
+) -> None:
     session.add(ConsentRecord(
         user_id=user.id, purpose=purpose, channel=channel, given=given, text_shown=text, source=source,
         ip=actor.ip, user_agent=(actor.user_agent or "")[:300] or None,
@@ -116,7 +117,7 @@ def apply_form(session: Session, user: User, form: Mapping[str, str], actor: Act
     now = current(session, user)
     changed = 0
     for purpose in purposes().values():
-        for key in purpose.keys():
+        for key in purpose.switches():
             name = field_name(*key)
             shown = form.get(f"shown__{name}")
             if shown not in ("0", "1"):
@@ -163,7 +164,9 @@ def import_subscription_consent(session: Session, journey: Journey) -> None:
     if session.scalar(query.limit(1)) is not None:
         return
     last_event = journey.events[-1] if journey.events else None
-    actor = Actor(journey.owner_id, last_event.ip if last_event else None, last_event.user_agent if last_event else None)
+    actor = Actor(
+        journey.owner_id, last_event.ip if last_event else None, last_event.user_agent if last_event else None
+    )
     record = ConsentRecord(
         user_id=journey.owner_id, purpose=SUBSCRIPTION_PURPOSE, channel=ALL_CHANNELS,
         given=bool(consent["accepted"]), text_shown=str(consent.get("text", "")), source="souscription",

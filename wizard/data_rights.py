@@ -110,8 +110,10 @@ def signed_documents(session: Session, user: User) -> list[Document]:
 
 def _section(session: Session, user: User, name: str) -> Any:  # noqa: PLR0911 - one branch per section
     if name == "compte":
-        return {"email_de_connexion": user.email, "prenom": user.first_name, "nom": user.last_name,
-                "numero_adherent": user.member_number, "cree_le": user.created_at, "active": user.activated}  # fmt: skip
+        return {
+            "email_de_connexion": user.email, "prenom": user.first_name, "nom": user.last_name,
+            "numero_adherent": user.member_number, "cree_le": user.created_at, "active": user.activated,
+        }  # fmt: skip
     if name == "coordonnees":
         profile = session.get(MemberProfile, user.id)
         if profile is None:
@@ -135,24 +137,26 @@ def _section(session: Session, user: User, name: str) -> Any:  # noqa: PLR0911 -
             {"parcours": j.flow_id, "version": j.flow_version, "etape": j.state, "statut": j.status.value,
              "commencee_le": j.created_at, "terminee_le": j.completed_at,
              "reponses": {a.step_id: {"donnees": a.data, "saisie": a.raw, "brouillon": a.is_draft} for a in j.answers},
-             "evenements": [{"action": e.trigger, "de": e.from_state, "vers": e.to_state, "le": e.at, "adresse_ip": e.ip}
-                            for e in j.events],
+             "evenements": [
+                 {"action": e.trigger, "de": e.from_state, "vers": e.to_state, "le": e.at, "adresse_ip": e.ip}
+                 for e in j.events
+             ],
              "documents": [{"titre": d.title, "fichier": d.filename, "signe": d.signed, "sha256": d.sha256,
                             "cree_le": d.created_at}
                            for d in session.scalars(select(Document).where(Document.journey_id == j.id))]}
             for j in _journeys(session, user)
         ]  # fmt: skip
     if name == "designations":
-        query = select(BeneficiaryDesignation).where(BeneficiaryDesignation.owner_id == user.id)
+        designations = select(BeneficiaryDesignation).where(BeneficiaryDesignation.owner_id == user.id)
         return [{"version": d.version, "mode": d.mode, "clause": d.clause_text, "beneficiaires": d.beneficiaries,
                  "le": d.created_at, "acceptee_par_un_beneficiaire": d.accepted_by_beneficiary}
-                for d in session.scalars(query.order_by(BeneficiaryDesignation.version))]  # fmt: skip
+                for d in session.scalars(designations.order_by(BeneficiaryDesignation.version))]  # fmt: skip
     if name == "emails":
-        query = select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id)
+        emails = select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id)
         return [{"a": m.to_address, "objet": m.subject, "cree_le": m.created_at, "envoye_le": m.sent_at}
-                for m in session.scalars(query)]  # fmt: skip
-    query = select(AccountChange).where(AccountChange.user_id == user.id).order_by(AccountChange.id)
-    return [{"quoi": c.what, "le": c.at, "adresse_ip": c.ip} for c in session.scalars(query)]
+                for m in session.scalars(emails)]  # fmt: skip
+    changes = select(AccountChange).where(AccountChange.user_id == user.id).order_by(AccountChange.id)
+    return [{"quoi": c.what, "le": c.at, "adresse_ip": c.ip} for c in session.scalars(changes)]
 
 
 def build_export(session: Session, export: DataExport, *, pause: float = 0.0) -> None:
@@ -213,7 +217,7 @@ def drain(session: Session, *, pause: float = 0.0, on_done: Callable[[DataExport
     while (export := claim_next(session)) is not None:
         try:
             build_export(session, export, pause=pause)
-        except Exception as error:  # noqa: BLE001 - one broken export must not stop the others
+        except Exception as error:
             session.rollback()
             export.status, export.error = ExportStatus.FAILED, f"{type(error).__name__}: {error}"[:500]
             session.commit()

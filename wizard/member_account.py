@@ -116,7 +116,7 @@ def _confirm_change(session: Session, user: User, profile: MemberProfile, what: 
         )  # fmt: skip
 
 
-def _apply(
+def _apply(  # noqa: PLR0917 - private helper behind the three update functions
     session: Session, user: User, what: str, values: Mapping[str, Any], revision: str | None, actor: Actor
 ) -> Saved:
     profile = profile_of(session, user)
@@ -132,7 +132,9 @@ def _apply(
     return Saved.SAVED
 
 
-def update_address(session: Session, user: User, values: Mapping[str, str], revision: str | None, actor: Actor) -> Saved:
+def update_address(
+    session: Session, user: User, values: Mapping[str, str], revision: str | None, actor: Actor
+) -> Saved:
     return _apply(session, user, "postal_address", values, revision, actor)
 
 
@@ -229,7 +231,9 @@ def request_login_email(session: Session, user: User, current_email: str, new_em
     An address already used by another account gets a notice instead of a link, and the page answers the
     same in both cases: it never reveals whether an address has an account.
     """
-    if normalise_email(current_email) != normalise_email(user.email) or not verify_password(user.password_hash, password):
+    if normalise_email(current_email) != normalise_email(user.email) or not verify_password(
+        user.password_hash, password
+    ):
         raise LoginEmailRefused
     new_email = normalise_email(new_email)
     taken = user_by_email(session, new_email)
@@ -243,8 +247,8 @@ def request_login_email(session: Session, user: User, current_email: str, new_em
         queue_email(
             session, to=new_email, subject="Confirmez votre nouvel email de connexion",
             template="contact_email_confirm", user_id=user.id,
-            context={"name": user.full_name, "link": tokens.public_url("member_account.confirm_login_email", token=token),
-                     "what": "email de connexion"},
+            context={"name": user.full_name, "what": "email de connexion",
+                     "link": tokens.public_url("member_account.confirm_login_email", token=token)},
         )  # fmt: skip
     session.commit()
 

@@ -89,7 +89,9 @@ def test_phones_are_validated_with_libphonenumber_and_masked(client: FlaskClient
     assert wrong.status_code == 422
     assert "n'est pas un numéro de mobile" in text_of(wrong)
     assert "Ce numéro de téléphone n'existe pas" in text_of(wrong)
-    ok = post_form(client, "/mon-compte/telephones", {"mobile_phone": "06 12 34 56 56", "landline_phone": "03 83 12 34 31"})
+    ok = post_form(
+        client, "/mon-compte/telephones", {"mobile_phone": "06 12 34 56 56", "landline_phone": "03 83 12 34 31"}
+    )
     assert ok.status_code == 302
     profile = _profile(app, member)
     assert (profile.mobile_phone, profile.landline_phone) == ("+33612345656", "+33383123431")
@@ -146,7 +148,9 @@ def test_login_email_change_needs_password_and_a_confirmed_new_address(
     assert login(client, "c.martin@nouveau.example").status_code == 302
 
 
-def test_login_email_already_taken_reveals_nothing(client: FlaskClient, app: Flask, member: User, make_user: Any) -> None:
+def test_login_email_already_taken_reveals_nothing(
+    client: FlaskClient, app: Flask, member: User, make_user: Any
+) -> None:
     make_user("autre@example.fr")
     data = {"current_email": member.email, "new_email": "autre@example.fr", "password": PASSWORD}
     assert post_form(client, "/mon-compte/email-de-connexion", data).status_code == 302
@@ -157,7 +161,9 @@ def test_login_email_already_taken_reveals_nothing(client: FlaskClient, app: Fla
 
 def test_paperless_option_shows_the_notification_address(client: FlaskClient, app: Flask, member: User) -> None:
     page = text_of(client.get("/mon-compte/zero-papier"))
-    assert "vous serez informé(e) par e-mail sur : cam***@example.fr" in page.replace("<strong>", "").replace("</strong>", "")
+    assert "vous serez informé(e) par e-mail sur : cam***@example.fr" in page.replace("<strong>", "").replace(
+        "</strong>", ""
+    )
     assert post_form(client, "/mon-compte/zero-papier", {"mode": "post"}).status_code == 302
     assert _profile(app, member).paperless is False
     assert _changes(app, member) == ["paperless"]

@@ -104,7 +104,10 @@ def address() -> Response | tuple[str, int] | str:
 def phones() -> Response | tuple[str, int] | str:
     session = db_session()
     profile = member_account.profile_of(session, me())
-    data = {"mobile_phone": display_phone(profile.mobile_phone), "landline_phone": display_phone(profile.landline_phone)}
+    data = {
+        "mobile_phone": display_phone(profile.mobile_phone),
+        "landline_phone": display_phone(profile.landline_phone),
+    }
     form = PhonesForm(data=data) if request.method == "GET" else PhonesForm()
     return _edit(form, "account/phones.html", "Mes numéros de téléphone",
                  lambda s, u, f, r: member_account.update_phones(s, u, f.cleaned(), r, current_actor()))  # fmt: skip
@@ -115,10 +118,16 @@ def phones() -> Response | tuple[str, int] | str:
 def paperless() -> Response | tuple[str, int] | str:
     session = db_session()
     profile = member_account.profile_of(session, me())
-    form = PaperlessForm(data={"mode": "online" if profile.paperless else "post"}) if request.method == "GET" else PaperlessForm()
-    response = _edit(form, "account/paperless.html", "Gérer l'option Zéro papier",
-                     lambda s, u, f, r: member_account.set_paperless(s, u, f.mode.data == "online", r, current_actor()))  # fmt: skip
-    return response
+    form = (
+        PaperlessForm(data={"mode": "online" if profile.paperless else "post"})
+        if request.method == "GET"
+        else PaperlessForm()
+    )
+
+    def save(s: Any, u: Any, f: Any, r: str | None) -> Saved:
+        return member_account.set_paperless(s, u, f.mode.data == "online", r, current_actor())
+
+    return _edit(form, "account/paperless.html", "Gérer l'option Zéro papier", save)
 
 
 @bp.app_context_processor
@@ -135,7 +144,9 @@ def contact_email() -> Response | tuple[str, int] | str:
     form = ContactEmailForm()
     if request.method == "POST":
         if not form.validate():
-            return render_template("account/contact_email.html", page_title="Mon adresse mail", form=form, profile=profile), 422
+            return render_template(
+                "account/contact_email.html", page_title="Mon adresse mail", form=form, profile=profile
+            ), 422
         member_account.request_contact_email(session, user, form.email.data or "")
         flash(CHECK_NEW_ADDRESS.format(email=(form.email.data or "").strip()), "info")
         return redirect(url_for(".home"))
@@ -196,7 +207,9 @@ def personal_data() -> Response | str:
     user = me()
     if request.method == "POST":
         changed = consents.apply_form(session, user, request.form, current_actor())
-        flash("Vos modifications ont bien été enregistrées." if changed else UNCHANGED, "success" if changed else "info")
+        flash(
+            "Vos modifications ont bien été enregistrées." if changed else UNCHANGED, "success" if changed else "info"
+        )
         return redirect(url_for(".personal_data"))
     return render_template(
         "account/consents.html", page_title="Gérer mes données personnelles", groups=consents.groups(),
