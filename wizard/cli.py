@@ -71,13 +71,24 @@ def demo_serve(host: str, port: int) -> None:
 
     upgrade_database(db_engine())
     data = load_demo_data(db_session())
-    base = f"http://{host}:{port}"
+    base = demo_public_base_url(host, port, current_app.config["PUBLIC_BASE_URL"])
+    current_app.config["PUBLIC_BASE_URL"] = base  # emailed links point at this server, whatever its port
     click.echo(demo_banner(base, data, DEMO_PASSWORD))
     fake_docusign = demo_fake_docusign(current_app, port)  # `make run DOCUSIGN_FAKE=1` only
     if fake_docusign:
         click.echo(fake_docusign)
     # Flask refuses app.run() inside its own CLI; the development server is werkzeug's, used directly
     run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+
+
+def demo_public_base_url(host: str, port: int, configured: str) -> str:
+    """The demo's own address, unless PUBLIC_BASE_URL was set to something else than the default."""
+    from config.settings import BaseConfig  # noqa: PLC0415
+
+    if configured and configured != BaseConfig.PUBLIC_BASE_URL:
+        return configured
+    shown_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - a listen address, not a bind
+    return f"http://{shown_host}:{port}"
 
 
 def demo_banner(base: str, data: DemoData, password: str) -> str:

@@ -110,8 +110,16 @@ def render_step(journey: Journey, step: Step, form: object | None = None) -> str
         "is_draft": bool(answer and answer.is_draft),
         "sections": steps.review_sections(journey, flow, step.id) if isinstance(step, ReviewStep) else [],
         "answers": steps.effective_answers(journey, flow),
+        "next_journey": _next_journey(journey, step),
     }
     return render_template(_template_for(step), **page)
+
+
+def _next_journey(journey: Journey, step: Step) -> Journey | None:
+    """The journey a terminal step opened (« Continuer vers mon adhésion »), while it is still open."""
+    if not isinstance(step, TerminalStep) or not step.then or journey.is_preview:
+        return None
+    return engine.find_open_journey(db_session(), journey.owner, step.then)
 
 
 def _template_for(step: Step) -> str:
