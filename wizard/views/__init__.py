@@ -25,6 +25,7 @@ BLUEPRINT_MODULES = (
     "wizard.views.mailbox",
     "wizard.views.legal",
     "wizard.views.member_account",
+    "wizard.views.hr_designation",
 )
 
 
