@@ -6,7 +6,8 @@
   deadline;
 - sent email bodies: emptied ``sent_email_body_days`` after sending (address, subject and dates stay as
   proof of sending);
-- HR preview data: preview journeys untouched for ``preview_hours``;
+- HR preview data: preview snapshots (and preview journeys left by older versions) untouched for
+  ``preview_hours``;
 - « Télécharger mes données » archives: ``data_export_days`` after they were requested.
 
 Nothing else is touched: completed journeys, signed documents, designations and consent history follow the
@@ -34,6 +35,7 @@ from wizard.models import (
     JourneyStatus,
     OutboxMessage,
     OutboxStatus,
+    PreviewSnapshot,
     SignatureRequest,
     utcnow,
 )
@@ -112,9 +114,13 @@ def run(session: Session, *, now: datetime | None = None, dry_run: bool = False)
     body_ids = list(session.scalars(bodies))
     exports = list(session.scalars(select(DataExport.id).where(
         DataExport.created_at < now - timedelta(days=retention("data_export_days")))))  # fmt: skip
-    result = Purged(len(drafts), len(invitations), len(body_ids), len(previews), len(exports))
+    preview_limit = now - timedelta(hours=retention("preview_hours"))
+    snapshots = list(session.scalars(select(PreviewSnapshot.id).where(PreviewSnapshot.updated_at < preview_limit)))
+    result = Purged(len(drafts), len(invitations), len(body_ids), len(previews) + len(snapshots), len(exports))
     if dry_run:
         return result
+    if snapshots:
+        session.execute(delete(PreviewSnapshot).where(PreviewSnapshot.id.in_(snapshots)))
     delete_journeys(session, drafts + previews)
     if invitations:
         session.execute(delete(Invitation).where(Invitation.id.in_(invitations)))

@@ -1,4 +1,4 @@
-"""« Mon compte »: contact details, change log, consents, data exports, deletion requests
+"""« Mon compte »: contact details, change log, consents, data exports, deletion requests; HR previews' store
 
 Revision ID: 0013_account
 Revises: 0010_merge
@@ -98,9 +98,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deletion_requests")),
         sa.UniqueConstraint("user_id", name=op.f("uq_deletion_requests_user_id")),
     )
+    op.create_table(
+        "preview_snapshots",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("public_id", sa.String(length=32), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("flow_id", sa.String(length=64), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        _user_fk("preview_snapshots", "owner_id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_preview_snapshots")),
+        sa.UniqueConstraint("public_id", name=op.f("uq_preview_snapshots_public_id")),
+    )
+    op.create_index("ix_preview_snapshots_owner_id", "preview_snapshots", ["owner_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_preview_snapshots_owner_id", table_name="preview_snapshots")
+    op.drop_table("preview_snapshots")
     op.drop_table("deletion_requests")
     op.drop_index("ix_data_exports_user_id", table_name="data_exports")
     op.drop_table("data_exports")

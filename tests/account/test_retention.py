@@ -22,6 +22,7 @@ from wizard.models import (
     JourneyStatus,
     OutboxMessage,
     OutboxStatus,
+    PreviewSnapshot,
     Role,
     User,
     utcnow,
@@ -72,6 +73,9 @@ def _seed(app: Flask, member: User, hr: User) -> None:
                 status=status, created_at=now - timedelta(days=days),
                 sent_at=now - timedelta(days=days) if status is OutboxStatus.SENT else None,
             ))  # fmt: skip
+        for public_id, hours in (("old-snapshot", 25), ("new-snapshot", 1)):
+            session.add(PreviewSnapshot(public_id=public_id, owner_id=hr.id, flow_id="affiliation", payload={},
+                                        updated_at=now - timedelta(hours=hours)))  # fmt: skip
         session.add(DataExport(user_id=member.id, created_at=now - timedelta(days=8), content=b"old"))
         session.add(DataExport(user_id=member.id, created_at=now - timedelta(days=1), content=b"new"))
         session.commit()
@@ -85,6 +89,7 @@ def _state(app: Flask) -> dict[str, Any]:
             "invitations": sorted(session.scalars(select(Invitation.email))),
             "bodies": {m.subject: m.text_body for m in session.scalars(select(OutboxMessage))},
             "exports": sorted(e.content or b"" for e in session.scalars(select(DataExport))),
+            "snapshots": sorted(session.scalars(select(PreviewSnapshot.public_id))),
         }
 
 
@@ -94,7 +99,7 @@ def test_retention_run_purges_what_config_says_and_nothing_else(app: Flask, make
     result = app.test_cli_runner().invoke(args=["retention", "run"])
     assert result.exit_code == 0, result.output
     for line in ("Démarches abandonnées supprimées : 2", "Invitations expirées supprimées : 1",
-                 "Contenus d'e-mails envoyés effacés : 1", "Aperçus RH supprimés : 1",
+                 "Contenus d'e-mails envoyés effacés : 1", "Aperçus RH supprimés : 2",
                  "Archives « Télécharger mes données » supprimées : 1"):  # fmt: skip
         assert line in result.output
     state = _state(app)
@@ -102,6 +107,7 @@ def test_retention_run_purges_what_config_says_and_nothing_else(app: Flask, make
     assert state["invitations"] == ["unused-new@x.fr", "used-old@x.fr"]
     assert state["bodies"] == {"old sent": "", "recent sent": "corps", "old pending": "corps"}
     assert state["exports"] == [b"new"]
+    assert state["snapshots"] == ["new-snapshot"]
     again = app.test_cli_runner().invoke(args=["retention", "run"])
     assert "Démarches abandonnées supprimées : 0" in again.output  # idempotent
 

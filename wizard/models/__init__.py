@@ -14,6 +14,7 @@ from wizard.models.member_account import (
     ExportStatus,
     MemberProfile,
 )
+from wizard.models.preview_store import PreviewSnapshot
 from wizard.models.signing import SigningCode
 from wizard.models.subscription import Satisfaction, SatisfactionAnswer
 from wizard.models.users import Role, User
@@ -36,6 +37,7 @@ __all__ = [
     "MemberProfile",
     "OutboxMessage",
     "OutboxStatus",
+    "PreviewSnapshot",
     "ReauthCode",
     "Role",
     "Satisfaction",
