@@ -13,6 +13,7 @@ changes nothing (then it is simply accepted).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,7 +28,7 @@ from wizard import tokens
 from wizard.accounts import normalise_email, user_by_email
 from wizard.engine import Actor
 from wizard.mail import queue_email
-from wizard.models import AccountChange, Invitation, MemberProfile, User
+from wizard.models import AccountChange, Invitation, Journey, JourneyStatus, MemberProfile, User
 from wizard.passwords import verify_password
 
 CONTACT_EMAIL_SALT = "wizard.contact-email-change"
@@ -54,22 +55,61 @@ class Saved(StrEnum):
 
 
 def profile_of(session: Session, user: User) -> MemberProfile:
-    """The member's profile, created on first visit from what HR sent with the invitation (caller commits)."""
+    """The member's profile, created on first visit (caller commits).
+
+    It starts from the latest details we already hold: the subscription's contact page when the member
+    completed one, else what HR sent with the invitation. The free-text address is split into street,
+    postal code and commune when it reads « …, 75020 Paris »; otherwise the member fills it in.
+    """
     profile = session.get(MemberProfile, user.id)
     if profile is None:
         profile = MemberProfile(user_id=user.id, contact_email=user.email, paperless=True)
-        _prefill_phone(session, user, profile)
+        known = _known_details(session, user)
+        _prefill_address(profile, str(known.get("postal_address") or ""))
+        for phone in (known.get("phone"), known.get("other_phone")):
+            _prefill_phone(profile, str(phone or ""))
         session.add(profile)
         session.flush()
     return profile
 
 
-def _prefill_phone(session: Session, user: User, profile: MemberProfile) -> None:
+def _known_details(session: Session, user: User) -> dict[str, Any]:
+    query = (
+        select(Journey)
+        .where(Journey.owner_id == user.id, Journey.flow_id == "subscription", Journey.is_preview.is_(False),
+               Journey.status == JourneyStatus.COMPLETED)
+        .order_by(Journey.id.desc())
+        .limit(1)
+    )  # fmt: skip
+    journey = session.scalar(query)
+    answer = journey.answer_for("contacts") if journey is not None else None
+    if answer is not None and answer.data:
+        return dict(answer.data)
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.user_id == user.id).order_by(Invitation.id.desc()).limit(1)
+    )
+    return {"postal_address": invitation.postal_address, "phone": invitation.phone} if invitation else {}
+
+
+ADDRESS_TAIL = re.compile(r"^(?P<street>.+?)[,\n]\s*(?P<code>\d{5})\s+(?P<commune>[^,\n]+?)\s*$", re.DOTALL)
+
+
+def _prefill_address(profile: MemberProfile, text: str) -> None:
+    from forms.member_account import postal_code_problem  # noqa: PLC0415 - forms import nothing from here
+
+    match = ADDRESS_TAIL.match(text.strip())
+    if match is None or postal_code_problem(match["code"]):
+        return
+    profile.address_line1 = " ".join(match["street"].split())[:200]
+    profile.postal_code, profile.commune = match["code"], " ".join(match["commune"].split())[:100]
+
+
+def _prefill_phone(profile: MemberProfile, phone: str) -> None:
     from forms.member_account import normalise_phone  # noqa: PLC0415 - forms import nothing from here
 
-    query = select(Invitation.phone).where(Invitation.user_id == user.id).order_by(Invitation.id.desc()).limit(1)
-    phone = session.scalar(query) or ""
     for kind, attribute in (("mobile", "mobile_phone"), ("landline", "landline_phone")):
+        if getattr(profile, attribute):
+            continue
         try:
             setattr(profile, attribute, normalise_phone(phone, kind))
             return

@@ -177,3 +177,51 @@ def test_hr_and_anonymous_visitors_have_no_mon_compte(client: FlaskClient, make_
     hr = make_user("rh@example.fr", role=Role.HR)
     login(client, hr.email)
     assert client.get("/mon-compte/").status_code == 404
+
+
+def test_details_start_from_the_invitation(client: FlaskClient, app: Flask, make_user: Any) -> None:
+    from datetime import date  # noqa: PLC0415
+
+    from wizard.models import Campaign, Invitation  # noqa: PLC0415
+
+    user = make_user("invite@example.fr")
+    with app.app_context():
+        session = db_session()
+        campaign = Campaign(name="C", employer="E", contract_name="K", effective_date=date(2026, 5, 1),
+                            deadline=date(2026, 6, 30), offer_version="1")  # fmt: skip
+        session.add(campaign)
+        session.flush()
+        session.add(Invitation(campaign_id=campaign.id, email=user.email, last_name="M", first_name="C",
+                               birth_date=date(1980, 1, 1), regime="general", user_id=user.id,
+                               postal_address="5 allée des Pins, Bât. C\n33000 Bordeaux", phone="0556123456"))  # fmt: skip
+        session.commit()
+    login(client, user.email)
+    body = text_of(client.get("/mon-compte/"))
+    assert "5 allée des Pins, Bât. C" in body and "33000 Bordeaux" in body
+    assert "Téléphone fixe : 05 ** ** ** 56" in body and "Téléphone mobile : non renseigné" in body
+
+
+def test_an_expired_confirmation_link_changes_nothing_and_says_what_to_do(
+    client: FlaskClient, app: Flask, member: User, monkeypatch: Any
+) -> None:
+    import time  # noqa: PLC0415
+
+    from itsdangerous import TimestampSigner  # noqa: PLC0415
+
+    from wizard import member_account  # noqa: PLC0415
+
+    two_days_ago = int(time.time()) - 2 * 24 * 3600
+    with app.test_request_context():
+        user = db_session().get(User, member.id)
+        assert user is not None
+        monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: two_days_ago)
+        token = member_account._change_token(
+            member_account.CONTACT_EMAIL_SALT, user, member_account.profile_of(db_session(), user).contact_email,
+            "tard@perso.example",
+        )
+        monkeypatch.undo()
+        db_session().commit()
+    page = client.get(f"/mon-compte/email-de-contact/confirmer/{token}")
+    assert page.status_code == 400
+    assert "a expiré (il reste actif 24 heures)" in text_of(page)
+    assert _profile(app, member).contact_email == "camille.martin@example.fr"

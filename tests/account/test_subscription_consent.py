@@ -14,11 +14,11 @@ from tests.conftest import login, submit, text_of
 from tests.subscription.conftest import CONTACTS, PERSONAL, SOCIAL, open_subscription  # noqa: F401 - fixture
 from wizard.consents import import_subscription_consent
 from wizard.db import db_session
-from wizard.models import ConsentRecord, Journey
+from wizard.models import ConsentRecord, Journey, JourneyStatus
 from wizard.subscription import on_subscription_completed
 
 
-def test_subscription_consent_shows_in_the_consent_page_with_its_history(
+def test_subscription_consent_and_details_land_in_mon_compte(
     client: FlaskClient,
     app: Flask,
     make_user: Any,
@@ -39,6 +39,7 @@ def test_subscription_consent_shows_in_the_consent_page_with_its_history(
         session = db_session()
         journey = session.scalar(select(Journey).where(Journey.public_id == public_id))
         assert journey is not None
+        journey.status = JourneyStatus.COMPLETED  # what the signing service records
         on_subscription_completed(session, journey)
         import_subscription_consent(session, journey)  # run again: still one record
         session.commit()
@@ -50,3 +51,6 @@ def test_subscription_consent_shows_in_the_consent_page_with_its_history(
     page = text_of(client.get("/mon-compte/donnees-personnelles"))
     assert re.search(r'<input type="checkbox" id="partner_offers__all"[^>]* checked>', page)
     assert "Souscription" in page
+    # the contact details typed during the subscription are where « Mon compte » starts from
+    account = text_of(client.get("/mon-compte/"))
+    assert "8 place de la République" in account and "98714 Papeete" in account
