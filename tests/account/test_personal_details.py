@@ -191,9 +191,11 @@ def test_details_start_from_the_invitation(client: FlaskClient, app: Flask, make
                             deadline=date(2026, 6, 30), offer_version="1")  # fmt: skip
         session.add(campaign)
         session.flush()
-        session.add(Invitation(campaign_id=campaign.id, email=user.email, last_name="M", first_name="C",
-                               birth_date=date(1980, 1, 1), regime="general", user_id=user.id,
-                               postal_address="5 allée des Pins, Bât. C\n33000 Bordeaux", phone="0556123456"))  # fmt: skip
+        session.add(Invitation(
+            campaign_id=campaign.id, email=user.email, last_name="M", first_name="C", birth_date=date(1980, 1, 1),
+            regime="general", user_id=user.id, postal_address="5 allée des Pins, Bât. C\n33000 Bordeaux",
+            phone="0556123456",
+        ))  # fmt: skip
         session.commit()
     login(client, user.email)
     body = text_of(client.get("/mon-compte/"))
