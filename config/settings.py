@@ -46,6 +46,9 @@ class BaseConfig:
     REAUTH_MINUTES = 5
     #: the demo mailbox page; never enabled in production
     DEMO_MAILBOX = False
+    #: build « Télécharger mes données » archives during the request instead of by `flask data-export run`
+    #: workers (development only: the demo runs no worker)
+    DATA_EXPORT_INLINE = False
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
     MAIL_SENDER = "Mutuelle Horizon Publique <ne-pas-repondre@horizon-publique.example>"
@@ -71,6 +74,7 @@ class BaseConfig:
 
 class DevelopmentConfig(BaseConfig):
     DEMO_MAILBOX = True
+    DATA_EXPORT_INLINE = True
 
 
 class TestingConfig(BaseConfig):

@@ -152,3 +152,10 @@ def test_other_sessions_end_when_the_account_is_closed(app: Flask, member: User,
     assert other_device.get("/mon-compte/").status_code == 200
     post_form(client, "/mon-compte/supprimer", {"confirm": "y", "password": PASSWORD})
     assert other_device.get("/mon-compte/").status_code == 302
+
+
+def test_development_builds_the_archive_at_once(app: Flask, client: FlaskClient, member: User) -> None:
+    app.config["DATA_EXPORT_INLINE"] = True
+    page = text_of(client.get("/mon-compte/mes-donnees"))
+    client.post("/mon-compte/mes-donnees", data=hidden_fields(page))
+    assert "est prête" in text_of(client.get("/mon-compte/mes-donnees"))

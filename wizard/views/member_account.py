@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import logout_user
 from werkzeug.wrappers import Response
 
@@ -227,7 +227,9 @@ def data_download() -> Response | str:
     session = db_session()
     user = me()
     if request.method == "POST":
-        data_rights.request_export(session, user)
+        export = data_rights.request_export(session, user)
+        if current_app.config.get("DATA_EXPORT_INLINE"):
+            data_rights.build_export(session, export)
         flash("Votre archive est en préparation. Cette page indique où elle en est.", "info")
         return redirect(url_for(".data_download"))
     return render_template("account/data_download.html", page_title="Télécharger mes données",
