@@ -24,7 +24,7 @@ from sqlalchemy import Connection, RootTransaction, delete, select, update
 from sqlalchemy.orm import Session
 
 from wizard.db import db_engine
-from wizard.models import Journey, JourneyEvent, JourneyStatus, PreviewSnapshot, StepAnswer, User, utcnow
+from wizard.models import Campaign, Journey, JourneyEvent, JourneyStatus, PreviewSnapshot, StepAnswer, User, utcnow
 
 #: blueprints whose pages, for an HR user, only ever touch that user's previews
 SANDBOXED_BLUEPRINTS = frozenset({"journeys", "signing", "documents", "preview", "subscription"})
@@ -130,8 +130,11 @@ def snapshot_of(journey: Journey) -> dict[str, Any]:
 
 def restore(session: Session, payload: dict[str, Any]) -> Journey:
     """Put a preview back as journey rows of the (rolled-back) sandbox transaction, revision included."""
+    campaign_id = payload.get("campaign_id")
+    if campaign_id is not None and session.get(Campaign, campaign_id) is None:
+        campaign_id = None  # the campaign read for the preview's identity no longer exists
     journey = Journey(
-        public_id=payload["public_id"], owner_id=payload["owner_id"], campaign_id=payload.get("campaign_id"),
+        public_id=payload["public_id"], owner_id=payload["owner_id"], campaign_id=campaign_id,
         flow_id=payload["flow_id"], flow_version=payload["flow_version"], state=payload["state"],
         status=JourneyStatus(payload["status"]), path=list(payload["path"]), is_preview=True,
         context=payload["context"], created_at=payload["created_at"], completed_at=payload.get("completed_at"),
