@@ -24,7 +24,7 @@ class LegalPage:
     label: str
 
 
-#: the footer's links, in the seed's order (the accessibility link is labelled with its status)
+#: the footer's links, in the insurer's usual order (the accessibility link is labelled with its status)
 LEGAL_PAGES = (
     LegalPage("legal.mentions", "Mentions légales"),
     LegalPage("legal.privacy", "Politique de confidentialité"),

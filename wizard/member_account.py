@@ -1,7 +1,7 @@
 """« Mon compte »: the member's contact details, login email and zéro papier option.
 
 Every change is recorded (:class:`AccountChange`: what, who, when, from where — never the values) and
-confirmed by the seed's email « modification de vos informations personnelles », queued in the same
+confirmed by the insurer's usual email « modification de vos informations personnelles », queued in the same
 transaction. A new contact or login email only applies once the link sent *to the new address* is
 followed (24 h; the link names the address, so a later change voids it).
 
@@ -145,7 +145,7 @@ def record_change(session: Session, user: User, what: str, actor: Actor) -> None
 
 
 def _confirm_change(session: Session, user: User, profile: MemberProfile, what: str) -> None:
-    """The seed's « modification de vos informations personnelles » email, to both addresses we know."""
+    """The « modification de vos informations personnelles » email, to both addresses we know."""
     addresses = {profile.contact_email or user.email, user.email}
     for address in sorted(a for a in addresses if a):
         queue_email(

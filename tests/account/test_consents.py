@@ -23,7 +23,7 @@ def _page_fields(client: FlaskClient) -> dict[str, str]:
     return hidden_fields(text_of(client.get(URL)))
 
 
-def test_every_purpose_and_channel_of_the_seed_is_off_until_given(client: FlaskClient, member: User) -> None:
+def test_every_purpose_and_channel_is_off_until_given(client: FlaskClient, member: User) -> None:
     body = text_of(client.get(URL))
     for label in (
         "Informations sur les services déjà inclus dans mes contrats", "Offres et services en lien avec mes contrats",

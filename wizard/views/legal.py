@@ -16,7 +16,7 @@ bp = Blueprint("legal", __name__)
 
 @bp.app_template_global()
 def legal_links(absolute: bool = False) -> list[tuple[str, str]]:
-    """(label, url) of every legal page, the accessibility statement first as in the seed's footer."""
+    """(label, url) of every legal page, the accessibility statement first."""
     from flask import url_for  # noqa: PLC0415
 
     def build(endpoint: str) -> str:
