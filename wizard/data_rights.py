@@ -39,6 +39,7 @@ from wizard.models import (
     DeletionRequest,
     Document,
     ExportStatus,
+    Invitation,
     Journey,
     JourneyStatus,
     MemberProfile,
@@ -51,7 +52,9 @@ from wizard.retention import delete_journeys
 
 JSON_NAME = "mes-donnees.json"
 #: the JSON's sections, each one progress step
-SECTIONS = ("compte", "coordonnees", "consentements", "demarches", "designations", "emails", "modifications")
+SECTIONS = (
+    "compte", "coordonnees", "invitations", "consentements", "demarches", "designations", "emails", "modifications",
+)  # fmt: skip
 
 
 # --- requesting and reading exports -------------------------------------------------------------------------
@@ -122,6 +125,12 @@ def _section(session: Session, user: User, name: str) -> Any:  # noqa: PLR0911 -
                 "commune": profile.commune, "email_de_contact": profile.contact_email,
                 "telephone_mobile": profile.mobile_phone, "telephone_fixe": profile.landline_phone,
                 "zero_papier": profile.paperless, "modifie_le": profile.updated_at}  # fmt: skip
+    if name == "invitations":  # what the employer sent about me
+        invitations = select(Invitation).where(Invitation.user_id == user.id).order_by(Invitation.id)
+        return [{"campagne": i.campaign.name, "employeur": i.campaign.employer, "email": i.email, "nom": i.last_name,
+                 "prenom": i.first_name, "date_de_naissance": i.birth_date, "regime": i.regime,
+                 "adresse_postale": i.postal_address, "telephone": i.phone, "envoyee_le": i.sent_at}
+                for i in session.scalars(invitations)]  # fmt: skip
     if name == "consentements":
         values = consents.current(session, user)
         return {

@@ -6,6 +6,7 @@ import io
 import json
 import secrets
 import zipfile
+from datetime import date
 from typing import Any
 
 from flask import Flask
@@ -18,11 +19,13 @@ from wizard import data_rights
 from wizard.db import db_session
 from wizard.engine import Actor
 from wizard.models import (
+    Campaign,
     ConsentRecord,
     DataExport,
     DeletionRequest,
     Document,
     ExportStatus,
+    Invitation,
     Journey,
     JourneyStatus,
     MemberProfile,
@@ -55,6 +58,17 @@ def _give_data(app: Flask, user: User, marker: str, *, completed: bool = True) -
                                       commune="Paris", contact_email=user.email))  # fmt: skip
         session.add(ConsentRecord(user_id=user.id, purpose="satisfaction", channel="all", given=True,
                                   text_shown=f"texte {marker}", source="mon_compte"))  # fmt: skip
+        campaign = session.scalar(select(Campaign)) or Campaign(
+            name="Campagne", employer="Employeur", contract_name="C", effective_date=date(2026, 5, 1),
+            deadline=date(2026, 6, 30), offer_version="1",
+        )  # fmt: skip
+        session.add(campaign)
+        session.flush()
+        if completed:
+            session.add(Invitation(
+                campaign_id=campaign.id, email=user.email, last_name=f"Nom{marker}", first_name="P",
+                birth_date=date(1980, 1, 1), regime="general", user_id=user.id, postal_address=f"rue {marker}",
+            ))  # fmt: skip
         session.commit()
 
 
@@ -85,6 +99,7 @@ def test_export_contains_exactly_my_data_and_nobody_elses(
     assert data["coordonnees"]["adresse"][0] == "1 rue MOI"
     assert data["demarches"][0]["reponses"]["personal"]["donnees"] == {"first_name": "MOI"}
     assert data["consentements"]["historique"][0]["texte_affiche"] == "texte MOI"
+    assert [i["nom"] for i in data["invitations"]] == ["NomMOI"]
     for foreign in ("AUTRUI", "dominique", "Dominique"):
         assert foreign not in raw
     # someone else cannot fetch my archive
