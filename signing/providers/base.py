@@ -61,12 +61,24 @@ class WebhookRejected(Exception):
 
 
 class SigningProvider(Protocol):
+    """Everything the application asks of a provider; each provider implements all of it."""
+
     name: str
 
-    def start(self, documents: list[DocumentToSign], signer: Signer, return_url: str) -> SigningSession: ...
+    def start(self, documents: list[DocumentToSign], signer: Signer, return_url: str) -> SigningSession:
+        """Create an envelope for ``documents``; ``url`` is where the signer's browser goes."""
 
-    def status(self, envelope_id: str) -> SigningStatus: ...
+    def resume(self, envelope_id: str, signer: Signer, return_url: str) -> SigningSession:
+        """A fresh ceremony URL for a pending envelope (DocuSign's are single-use)."""
 
-    def signed_document(self, envelope_id: str) -> bytes: ...
+    def void(self, envelope_id: str, reason: str) -> None:
+        """Close a pending envelope so it can no longer be signed (answers changed, lost race)."""
 
-    def verify_webhook(self, headers: dict[str, str], raw_body: bytes) -> WebhookEvent: ...
+    def status(self, envelope_id: str) -> SigningStatus:
+        """The provider's own verdict: the only source of truth besides a verified webhook."""
+
+    def signed_document(self, envelope_id: str, kind: str | None = None) -> bytes:
+        """The signed PDF of ``kind`` (providers that sign one combined PDF ignore ``kind``)."""
+
+    def verify_webhook(self, headers: dict[str, str], raw_body: bytes) -> WebhookEvent:
+        """The event of an authentic callback; :class:`WebhookRejected` otherwise."""

@@ -48,6 +48,7 @@ from docusign_esign import (
     ApiClient,
     DateSigned,
     Document,
+    Envelope,
     EnvelopeDefinition,
     EnvelopesApi,
     Recipients,
@@ -371,7 +372,18 @@ class DocuSignProvider:
             return SigningStatus.PENDING
         return status
 
-    def signed_document(self, envelope_id: str) -> bytes:
+    def void(self, envelope_id: str, reason: str) -> None:
+        """Void a pending envelope so the stale ceremony can no longer be signed."""
+        envelope = Envelope(status="voided", voided_reason=reason[:200])
+        self._call(
+            "void_envelope",
+            lambda account: self._envelopes.update(
+                account.account_id, envelope_id, envelope=envelope, _request_timeout=self._timeout
+            ),
+        )
+
+    def signed_document(self, envelope_id: str, kind: str | None = None) -> bytes:
+        """The combined PDF of every document, signed (DocuSign signs them as one envelope)."""
         data = self._call(
             "get_document",
             lambda account: self._envelopes.get_document(

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 
 from tests.account.conftest import outbox, post_form
 from tests.conftest import PASSWORD, hidden_fields, login, text_of
-from wizard import data_rights
+from wizard.account import data_rights
 from wizard.db import db_session
-from wizard.engine import Actor
 from wizard.models import (
+    Actor,
     Campaign,
     ConsentRecord,
     DataExport,
@@ -116,8 +116,8 @@ def test_export_progress_is_committed_part_by_part(app: Flask, member: User) -> 
         export = data_rights.request_export(session, session.get(User, member.id))  # type: ignore[arg-type]
         original = data_rights._step
 
-        def spy(s: Any, e: DataExport, pause: float) -> None:
-            original(s, e, pause)
+        def spy(s: Any, e: DataExport, pause: float, checkpoint: Any) -> None:
+            original(s, e, pause, checkpoint)
             seen.append((e.progress, e.total))
 
         data_rights._step = spy  # type: ignore[assignment]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import text_of
 from wizard.db import db_session
-from wizard.mail import queue_email
+from wizard.mail.queue import queue_email
 from wizard.models import OutboxMessage
 
 PAGES = {
@@ -58,7 +58,7 @@ def test_every_email_footer_links_the_legal_pages_with_absolute_links(app: Flask
 def test_a_custom_legal_config_is_used(client: FlaskClient, app: Flask, tmp_path: Any) -> None:
     import json  # noqa: PLC0415
 
-    from wizard.legal import DEFAULT_PATH  # noqa: PLC0415
+    from wizard.legal.pages import DEFAULT_PATH  # noqa: PLC0415
 
     facts = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     facts["dpo"]["email"] = "protection@assureur.example"

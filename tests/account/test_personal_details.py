@@ -210,7 +210,7 @@ def test_an_expired_confirmation_link_changes_nothing_and_says_what_to_do(
 
     from itsdangerous import TimestampSigner  # noqa: PLC0415
 
-    from wizard import member_account  # noqa: PLC0415
+    from wizard.account import service as member_account  # noqa: PLC0415
 
     two_days_ago = int(time.time()) - 2 * 24 * 3600
     with app.test_request_context():
@@ -218,7 +218,9 @@ def test_an_expired_confirmation_link_changes_nothing_and_says_what_to_do(
         assert user is not None
         monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: two_days_ago)
         token = member_account._change_token(
-            member_account.CONTACT_EMAIL_SALT, user, member_account.profile_of(db_session(), user).contact_email,
+            member_account.CONTACT_EMAIL_SALT,
+            user,
+            member_account.profile_of(db_session(), user).contact_email,
             "tard@perso.example",
         )
         monkeypatch.undo()

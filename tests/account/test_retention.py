@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from wizard.db import db_session
-from wizard.legal import DEFAULT_PATH
+from wizard.legal.pages import DEFAULT_PATH
 from wizard.models import (
     Campaign,
     DataExport,

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from tests.conftest import login, submit, text_of
 from tests.subscription.conftest import CONTACTS, PERSONAL, SOCIAL, open_subscription  # noqa: F401 - fixture
-from wizard.consents import import_subscription_consent
+from wizard.account.consents import import_subscription_consent
 from wizard.db import db_session
 from wizard.models import ConsentRecord, Journey, JourneyStatus
-from wizard.subscription import on_subscription_completed
+from wizard.subscription.service import on_subscription_completed
 
 
 def test_subscription_consent_and_details_land_in_mon_compte(

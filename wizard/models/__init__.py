@@ -5,7 +5,7 @@ from wizard.models.campaigns import Campaign, Invitation
 from wizard.models.designations import BeneficiaryDesignation, ReauthCode
 from wizard.models.documents import Document, OutboxMessage, OutboxStatus, SignatureRequest, SignatureStatus
 from wizard.models.hr_indexes import HR_INDEXES
-from wizard.models.journeys import Journey, JourneyEvent, JourneyStatus, StepAnswer
+from wizard.models.journeys import Actor, Journey, JourneyEvent, JourneyStatus, StepAnswer
 from wizard.models.member_account import (
     AccountChange,
     ConsentRecord,
@@ -22,6 +22,7 @@ from wizard.models.users import Role, User
 __all__ = [
     "HR_INDEXES",
     "AccountChange",
+    "Actor",
     "Base",
     "BeneficiaryDesignation",
     "Campaign",

@@ -42,7 +42,7 @@ class SignatureRequest(Base):
     status: Mapped[SignatureStatus] = mapped_column(_enum(SignatureStatus), default=SignatureStatus.PENDING)
     #: where the member's browser goes to sign (the provider's ceremony, or our own code page)
     signing_url: Mapped[str | None] = mapped_column(String(2000))
-    #: append-only evidence record (who, how, consents, hashes, IP, times); see SIGNING.md
+    #: append-only evidence record (who, how, consents, hashes, IP, times); see docs/SIGNING.md
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,7 +1,7 @@
 """HR previews' own short-lived store: one snapshot per preview, never in the members' tables.
 
 A preview is walked by the real engine inside a database transaction that is always rolled back
-(``wizard.preview_sandbox``); between two requests the preview lives here, as one encrypted snapshot
+(``wizard.hr.preview_sandbox``); between two requests the preview lives here, as one encrypted snapshot
 (journey, answers and events; specimen PDFs are rebuilt on demand and never stored).
 ``flask preview purge`` and ``flask retention run`` delete snapshots left idle.
 """
