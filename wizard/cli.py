@@ -22,11 +22,12 @@ def register_commands(app: Flask) -> None:
     from wizard.entry import reminders  # noqa: PLC0415
     from wizard.hr import preview  # noqa: PLC0415
     from wizard.mail import outbox  # noqa: PLC0415
+    from wizard.signatures import followups  # noqa: PLC0415
     from wizard.subscription import sepa  # noqa: PLC0415
 
     for group in (db_group, demo_group):
         app.cli.add_command(group)
-    for module in (preview, sepa, outbox, reminders, designation, data_rights, retention):
+    for module in (preview, sepa, outbox, reminders, designation, followups, data_rights, retention):
         app.cli.add_command(module.cli_group)
 
 

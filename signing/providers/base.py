@@ -56,6 +56,35 @@ class ProviderError(Exception):
     """The provider cannot be reached or refused the call; the member sees a calm message."""
 
 
+class ProviderBusy(ProviderError):
+    """The provider asks us to slow down (HTTP 429, or one of its per-envelope call limits): retry later.
+
+    ``retry_after`` is the number of seconds the provider asked for (``Retry-After``), when it said so.
+    """
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class CeremonyUnavailable(ProviderError):
+    """``start`` created the envelope but could not get its ceremony URL: keep ``envelope_id`` and resume it
+    later rather than leave a signable envelope nobody tracks. The provider's own error is ``__cause__``."""
+
+    def __init__(self, message: str, *, envelope_id: str) -> None:
+        super().__init__(message)
+        self.envelope_id = envelope_id
+
+
+def is_busy(error: BaseException) -> bool:
+    """A :class:`ProviderBusy`, possibly wrapped (e.g. in :class:`CeremonyUnavailable`)."""
+    return isinstance(error, ProviderBusy) or isinstance(error.__cause__, ProviderBusy)
+
+
+class DocumentRejected(ProviderError):
+    """What the provider returned as the signed document fails our checks (no valid, trusted seal)."""
+
+
 class WebhookRejected(Exception):
     """A webhook whose signature is missing or wrong."""
 
@@ -64,9 +93,14 @@ class SigningProvider(Protocol):
     """Everything the application asks of a provider; each provider implements all of it."""
 
     name: str
+    #: least number of seconds between two ``status`` calls for one envelope (0: ask whenever needed)
+    status_poll_interval: float
 
-    def start(self, documents: list[DocumentToSign], signer: Signer, return_url: str) -> SigningSession:
-        """Create an envelope for ``documents``; ``url`` is where the signer's browser goes."""
+    def start(
+        self, documents: list[DocumentToSign], signer: Signer, return_url: str, *, transaction_id: str = ""
+    ) -> SigningSession:
+        """Create an envelope for ``documents``; ``url`` is where the signer's browser goes.
+        ``transaction_id`` is our reference, by which a lost envelope is found again."""
 
     def resume(self, envelope_id: str, signer: Signer, return_url: str) -> SigningSession:
         """A fresh ceremony URL for a pending envelope (DocuSign's are single-use)."""

@@ -40,12 +40,16 @@ class LocalProvider:
     """:class:`signing.providers.base.SigningProvider` for the embedded one-time-code ceremony."""
 
     name = "local"
+    #: ``status`` reads our own database: no limit on asking
+    status_poll_interval = 0.0
 
     def __init__(self, *, envelopes: LocalEnvelopes, ceremony_url: Callable[[str], str]) -> None:
         self._envelopes = envelopes
         self._ceremony_url = ceremony_url
 
-    def start(self, documents: list[DocumentToSign], signer: Signer, return_url: str) -> SigningSession:
+    def start(
+        self, documents: list[DocumentToSign], signer: Signer, return_url: str, *, transaction_id: str = ""
+    ) -> SigningSession:
         """A new envelope id; the application stores the documents themselves as shown."""
         if not documents:
             raise ValueError("an envelope needs at least one document")

@@ -21,6 +21,7 @@ from tests.fakes.conftest_docusign import docusign_private_key_pem, fake_docusig
 from tests.fakes.docusign import FakeDocuSign
 from tests.signatures import testflow
 from tests.signatures.conftest import journey_of
+from tests.signatures.contract.drivers import run_followups
 from wizard.db import db_session
 from wizard.models import Document, JourneyEvent, SignatureRequest
 from wizard.signatures.confirmation import FAILED_MESSAGE
@@ -41,6 +42,7 @@ def app_overrides(tmp_path: Path, fake_docusign: FakeDocuSign) -> dict[str, Any]
         "DOCUSIGN_HMAC_KEYS": ",".join(fake_docusign.hmac_keys),
         "DOCUSIGN_CA_BUNDLE": fake_docusign.ca_path,
         "DOCUSIGN_TIMEOUT": 5,
+        "DOCUSIGN_SEAL_ROOTS": fake_docusign.seal_root_path,
     }
 
 
@@ -151,6 +153,8 @@ def test_webhook_completes_without_the_browser(
     fake_docusign.set_status(envelope_id, "completed")
     headers, body = fake_docusign.build_webhook(envelope_id)
     assert client.post("/webhooks/docusign", headers=headers, data=body).status_code == 200
+    assert journey_of(app, at_signing).state == "signature"  # answered at once: the PDF is fetched later
+    assert run_followups(app) == (1, 0)
     assert journey_of(app, at_signing).state == "done"
     assert _completions(app) == 1 and len(_signed(app)) == 1
     assert client.post("/webhooks/docusign", headers=headers, data=body).status_code == 200
@@ -171,7 +175,8 @@ def test_webhook_rejects_bad_signatures_and_unknown_envelopes(
     bare_headers, bare_body = fake_docusign.build_webhook(envelope_id, header_names=())
     assert client.post("/webhooks/docusign", headers=bare_headers, data=bare_body).status_code == 401
     unknown_headers, unknown_body = fake_docusign.build_webhook("00000000-0000-0000-0000-000000000000")
-    assert client.post("/webhooks/docusign", headers=unknown_headers, data=unknown_body).status_code == 404
+    # an envelope of another sender of the account: acknowledged, ignored
+    assert client.post("/webhooks/docusign", headers=unknown_headers, data=unknown_body).status_code == 200
     assert journey_of(app, at_signing).state == "signature" and _completions(app) == 0
     assert "webhook_events" not in _request(app).evidence
 

@@ -4,6 +4,7 @@ from wizard.models.base import Base, utcnow
 from wizard.models.campaigns import Campaign, Invitation
 from wizard.models.designations import BeneficiaryDesignation, ReauthCode
 from wizard.models.documents import Document, OutboxMessage, OutboxStatus, SignatureRequest, SignatureStatus
+from wizard.models.family_changes import FamilyChange, FamilyChangeStatus
 from wizard.models.hr_indexes import HR_INDEXES
 from wizard.models.journeys import Actor, Journey, JourneyEvent, JourneyStatus, StepAnswer
 from wizard.models.member_account import (
@@ -15,6 +16,7 @@ from wizard.models.member_account import (
     MemberProfile,
 )
 from wizard.models.preview_store import PreviewSnapshot
+from wizard.models.proofs import Proof, ProofFile, ProofStatus
 from wizard.models.signing import SigningCode
 from wizard.models.subscription import Satisfaction, SatisfactionAnswer
 from wizard.models.users import Role, User
@@ -31,6 +33,8 @@ __all__ = [
     "DeletionRequest",
     "Document",
     "ExportStatus",
+    "FamilyChange",
+    "FamilyChangeStatus",
     "Invitation",
     "Journey",
     "JourneyEvent",
@@ -39,6 +43,9 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PreviewSnapshot",
+    "Proof",
+    "ProofFile",
+    "ProofStatus",
     "ReauthCode",
     "Role",
     "Satisfaction",

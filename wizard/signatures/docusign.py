@@ -67,6 +67,11 @@ def settings_from_config(config: Mapping[str, Any]) -> DocuSignSettings:
         private_key_pem = Path(key_path).read_bytes()
     except OSError as exc:
         raise ProviderError(f"DocuSign private key {key_path!r} cannot be read: {exc.strerror}") from exc
+    roots_path = str(config.get("DOCUSIGN_SEAL_ROOTS") or "")
+    try:
+        seal_roots_pem = Path(roots_path).read_bytes() if roots_path else b""
+    except OSError as exc:
+        raise ProviderError(f"DocuSign seal roots {roots_path!r} cannot be read: {exc.strerror}") from exc
     try:
         return DocuSignSettings(
             integration_key=str(config.get("DOCUSIGN_INTEGRATION_KEY") or ""),
@@ -76,6 +81,8 @@ def settings_from_config(config: Mapping[str, Any]) -> DocuSignSettings:
             account_id=str(config.get("DOCUSIGN_ACCOUNT_ID") or "") or None,
             hmac_keys=hmac_keys(config.get("DOCUSIGN_HMAC_KEYS")),
             timeout_seconds=float(config.get("DOCUSIGN_TIMEOUT") or 10),
+            create_timeout_seconds=float(config.get("DOCUSIGN_CREATE_TIMEOUT") or 30),
+            seal_roots_pem=seal_roots_pem,
             ca_bundle=str(config.get("DOCUSIGN_CA_BUNDLE") or "") or None,
             consent_redirect_uri=str(config.get("DOCUSIGN_CONSENT_REDIRECT_URI") or DEFAULT_CONSENT_REDIRECT_URI),
         )
@@ -140,6 +147,7 @@ def start_fake_docusign(app: Flask, webhook_url: str) -> FakeDocuSign:
         DOCUSIGN_HMAC_KEYS=",".join(settings.hmac_keys),
         DOCUSIGN_CA_BUNDLE=settings.ca_bundle,
         DOCUSIGN_TIMEOUT=settings.timeout_seconds,
+        DOCUSIGN_SEAL_ROOTS=fake.seal_root_path,
     )
     app.extensions.pop(PROVIDERS_KEY, None)  # a provider built before now would talk to the wrong host
     return fake

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from config.formats import euros
 from forms.signing import CodeForm, ConsentForm
-from signing.providers.base import DocumentToSign, ProviderError, WebhookRejected
+from signing.providers.base import DocumentToSign, ProviderError, WebhookRejected, is_busy
 from wizard.db import db_session
 from wizard.extensions import csrf
 from wizard.journeys.flow import SigningStep, Step
@@ -108,7 +108,11 @@ def submit_signing_step(journey: Journey, step: Step) -> Response | tuple[str, i
         )
     except ProviderError as exc:
         return _unavailable(journey, step.id, exc)
-    return redirect(started.signing_url or url_for("journeys.step", public_id=journey.public_id, step_id=step.id))
+    if started.confirmation is not None:  # already signed at the provider: recorded now, no new ceremony
+        if started.confirmation.message:
+            flash(started.confirmation.message, "warning")
+        return _to_step(journey, started.confirmation.step_id)
+    return redirect(started.url or url_for("journeys.step", public_id=journey.public_id, step_id=step.id))
 
 
 @bp.get("/j/<public_id>/documents/<kind>.pdf")
@@ -222,7 +226,12 @@ def returned(public_id: str, step_id: str) -> Response:
 @bp.post("/webhooks/docusign")
 @csrf.exempt
 def docusign_webhook() -> tuple[str, int]:
-    """DocuSign Connect: HMAC-verified, idempotent; the only CSRF-exempt endpoint."""
+    """DocuSign Connect: HMAC-verified, idempotent; the only CSRF-exempt endpoint.
+
+    Answered 200 as soon as the notification is verified and recorded (DocuSign retries only when the
+    Connect configuration requires acknowledgement, so nothing slow or fallible happens here); the signed
+    document is fetched later by ``flask signatures run``. An envelope we do not know (another sender of
+    the account) is acknowledged and ignored."""
     actor = Actor(user_id=None, ip=request.remote_addr, user_agent=request.user_agent.string)
     headers = {name: value for name, value in request.headers.items()}
     try:
@@ -230,8 +239,9 @@ def docusign_webhook() -> tuple[str, int]:
     except WebhookRejected as exc:
         logger.warning("webhook rejected: %s", exc)
         return "signature invalide", 401
-    except confirmation.UnknownEnvelope:
-        return "enveloppe inconnue", 404
+    except confirmation.UnknownEnvelope as exc:
+        logger.info("webhook for envelope %s ignored: not one of ours", exc)
+        return "ignorée", 200
     except ProviderError as exc:
         logger.warning("webhook could not be processed, the provider will retry: %s", exc)
         return "indisponible", 503
@@ -268,5 +278,5 @@ def _to_step(journey: Journey, step_id: str) -> Response:
 
 def _unavailable(journey: Journey, step_id: str, exc: ProviderError) -> Response:
     logger.warning("signing provider unavailable for journey %s (step %s): %s", journey.id, step_id, exc)
-    flash(requests.UNAVAILABLE_MESSAGE, "warning")
+    flash(requests.BUSY_MESSAGE if is_busy(exc) else requests.UNAVAILABLE_MESSAGE, "warning")
     return _to_step(journey, step_id)

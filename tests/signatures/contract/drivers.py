@@ -32,7 +32,7 @@ from tests.conftest import hidden_fields
 from tests.fakes.docusign import FakeDocuSign
 from wizard.db import db_session
 from wizard.models import Actor, Document, JourneyEvent, OutboxMessage, SignatureRequest
-from wizard.signatures import confirmation, providers
+from wizard.signatures import confirmation, followups, providers
 
 CODE = re.compile(r"vos documents : (\d{6})")
 
@@ -51,6 +51,7 @@ def docusign_overrides(fake: FakeDocuSign, folder: Path, **extra: Any) -> dict[s
         "DOCUSIGN_HMAC_KEYS": ",".join(fake.hmac_keys),
         "DOCUSIGN_CA_BUNDLE": fake.ca_path,
         "DOCUSIGN_TIMEOUT": 5,
+        "DOCUSIGN_SEAL_ROOTS": fake.seal_root_path,
         **extra,
     }
 
@@ -88,6 +89,13 @@ def completions(app: Flask) -> int:
     with app.app_context():
         query = select(JourneyEvent).where(JourneyEvent.trigger == "signature_completed")
         return len(list(db_session().scalars(query)))
+
+
+def run_followups(app: Flask) -> tuple[int, int]:
+    """What ``flask signatures run --once`` does: (done, failed)."""
+    with app.app_context():
+        result = followups.run_due(db_session())
+        return result.done, result.failed
 
 
 def provider_status(app: Flask, envelope_id: str) -> SigningStatus:

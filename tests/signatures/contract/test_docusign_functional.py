@@ -25,7 +25,14 @@ from werkzeug.serving import make_server
 from tests.conftest import login, submit, text_of
 from tests.fakes.docusign import FakeDocuSign, unused_port
 from tests.signatures.conftest import enter_signing
-from tests.signatures.contract.drivers import completions, docusign_overrides, relative, requests_of, signed_documents
+from tests.signatures.contract.drivers import (
+    completions,
+    docusign_overrides,
+    relative,
+    requests_of,
+    run_followups,
+    signed_documents,
+)
 from tests.subscription.conftest import BANK, CONTACTS, PERSONAL, PREFILL, SOCIAL, SOLO, make_campaign
 from wizard.db import db_session
 from wizard.journeys import engine
@@ -139,7 +146,7 @@ def _post(url: str, headers: dict[str, str], body: bytes) -> int:
         return int(error.code)
 
 
-@pytest.mark.parametrize(("case", "expected"), [("forged", 401), ("missing", 401), ("unknown_envelope", 404)])
+@pytest.mark.parametrize(("case", "expected"), [("forged", 401), ("missing", 401), ("unknown_envelope", 200)])
 def test_forged_connect_notifications_are_refused_and_change_nothing(
     *, app: Flask, client: FlaskClient, at_signing: str, fake_docusign: FakeDocuSign, live_wizard: str,
     case: str, expected: int,
@@ -168,6 +175,7 @@ def test_a_replayed_connect_notification_is_recorded_once(
     webhook = f"{live_wizard}/webhooks/docusign"
     assert [_post(webhook, headers, body) for _ in range(3)] == [200, 200, 200]
     assert fake_docusign.send_webhook(webhook, request.envelope_id)[0] == 200  # DocuSign's own retry
+    assert run_followups(app) == (1, 0) and run_followups(app) == (0, 0)  # the worker fetches the PDF once
     (after,) = requests_of(app)
     assert after.status == "completed" and [e["event"] for e in after.evidence["webhook_events"]] == [
         "envelope-completed"
@@ -227,3 +235,18 @@ def test_a_slow_confirmation_loses_nothing_and_completes_later(
     (request,) = requests_of(app)
     (stored,) = signed_documents(app)
     assert request.status == "completed" and stored.content == fake_docusign.signed_pdf(request.envelope_id)
+
+
+def test_a_subscription_whose_member_never_comes_back_is_finished_by_the_worker(
+    app: Flask, client: FlaskClient, make_user: Any, fake_docusign: FakeDocuSign, live_wizard: str
+) -> None:
+    signing_step = _walk_subscription_to_signing(app, client, make_user)
+    fake_docusign.sign(enter_signing(client, signing_step), "signing_complete")  # Connect, then the tab closes
+    assert [r.status for r in requests_of(app)] == ["pending"] and completions(app) == 0
+    result = app.test_cli_runner().invoke(args=["signatures", "run", "--once"])  # no request context here
+    assert result.exit_code == 0, result.output
+    (request,) = requests_of(app)
+    assert request.status == "completed" and completions(app) == 1 and len(signed_documents(app)) == 1
+    with app.app_context():
+        emails = db_session().scalars(select(OutboxMessage).where(OutboxMessage.to_address == EMAIL))
+        assert [m.subject for m in emails].count("Nous avons bien reçu votre demande d'adhésion") == 1

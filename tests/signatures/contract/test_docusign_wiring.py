@@ -58,12 +58,14 @@ def test_docusign_settings_are_checked_for_sense(tmp_path: Path) -> None:
     settings = {
         **BASE, "SIGNING_PROVIDER": "docusign", "DOCUSIGN_INTEGRATION_KEY": "ik", "DOCUSIGN_USER_ID": "u",
         "DOCUSIGN_PRIVATE_KEY_PATH": str(tmp_path / "absent.pem"), "DOCUSIGN_HMAC_KEYS": "a,b",
+        "DOCUSIGN_SEAL_ROOTS": str(tmp_path / "roots.pem"),
         "DOCUSIGN_OAUTH_HOST": "https://account-d.docusign.com/", "DOCUSIGN_TIMEOUT": "zero",
     }  # fmt: skip
     with pytest.raises(SettingsError) as refused:
         validate_settings(settings, production=True)
     message = str(refused.value)
     assert "needs" not in message and "absent.pem is not a readable file" in message
+    assert "DOCUSIGN_SEAL_ROOTS" in message and "roots.pem is not a readable file" in message
     assert "DOCUSIGN_OAUTH_HOST is a bare host name" in message and "DOCUSIGN_TIMEOUT must be a positive" in message
 
 
