@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from wizard.passwords import MAX_LENGTH, POLICY_HINT, password_problems
+from wizard.passwords import MAX_LENGTH, POLICY_HINT, password_problems, verify_password
 
 EMAIL_REQUIRED = "Indiquez votre adresse e-mail."
 EMAIL_INVALID = "Indiquez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."
@@ -81,3 +81,32 @@ class ResetPasswordForm(FrenchForm, NewPasswordMixin):
 
     def password_owner_email(self) -> str:
         return self._owner_email
+
+
+class ChangePasswordForm(FrenchForm, NewPasswordMixin):
+    """« Changer mon mot de passe »: the current password first (a left-open session is not enough)."""
+
+    current_password = PasswordField(
+        "Mot de passe actuel",
+        validators=[DataRequired("Saisissez votre mot de passe actuel."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+    def __init__(
+        self, *args: object, owner_email: str = "", password_hash: str | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._owner_email = owner_email
+        self._password_hash = password_hash
+
+    def password_owner_email(self) -> str:
+        return self._owner_email
+
+    def validate_current_password(self, field: PasswordField) -> None:
+        if not verify_password(self._password_hash, field.data or ""):
+            raise ValidationError("Ce mot de passe n'est pas votre mot de passe actuel.")
+
+    def validate_password(self, field: PasswordField) -> None:
+        super().validate_password(field)
+        if self._password_hash and verify_password(self._password_hash, field.data or ""):
+            raise ValidationError("Choisissez un mot de passe différent de votre mot de passe actuel.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from wizard import engine, tokens
@@ -165,10 +165,41 @@ def request_reset(session: Session, email: str) -> None:
 
 
 def reset_password(session: Session, user: User, password: str) -> None:
-    """Set the new password; the link proved the mailbox, so a never-activated account becomes active."""
+    """Set the new password and end every session of the account (whoever knew the old password is out);
+    the link proved the mailbox, so a never-activated account becomes active."""
     user.password_hash = hash_password(password)
     user.activated = True
+    end_all_sessions(session, user)
     session.commit()
+
+
+def change_password(session: Session, user: User, password: str) -> None:
+    """A logged-in member's new password: every session of the account ends (the caller keeps its own
+    with :func:`wizard.auth.keep_current_session`), and a confirmation email goes out. Commits."""
+    user.password_hash = hash_password(password)
+    end_all_sessions(session, user)
+    queue_email(
+        session, to=user.email, subject="Votre mot de passe a été modifié", template="password_changed",
+        context={"name": user.full_name, "reset_url": tokens.public_url("auth.forgot_password")}, user_id=user.id,
+    )  # fmt: skip
+    session.commit()
+
+
+# --- sessions -----------------------------------------------------------------------------------------------
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """End every session of ``user`` on every device (logout, password change or reset, account closure).
+
+    One atomic ``UPDATE``: two concurrent calls both take effect. The caller commits.
+    """
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_epoch=User.session_epoch + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(user, ["session_epoch"])
 
 
 # --- entering the campaign --------------------------------------------------------------------------------------

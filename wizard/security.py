@@ -39,9 +39,19 @@ def register_security_headers(app: Flask) -> None:
     app.after_request(add_security_headers)
 
 
+#: a longer ``next`` is not one of our pages
+MAX_REDIRECT_LENGTH = 2000
+
+
 def is_safe_redirect(target: str | None) -> bool:
-    """Only relative paths on this site: ``//evil.example`` and ``https://…`` are refused."""
+    """Only relative paths on this site: ``//evil.example``, ``https://…`` and any control character or
+    whitespace (CR/LF would split the ``Location`` header) are refused."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
-    parts = urlsplit(target)
+    if len(target) > MAX_REDIRECT_LENGTH or any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
+        return False
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return False
     return not parts.scheme and not parts.netloc

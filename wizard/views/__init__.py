@@ -21,6 +21,7 @@ BLUEPRINT_MODULES = (
     "wizard.views.contract",
     "wizard.views.invitations",
     "wizard.views.accounts",
+    "wizard.views.password_change",
     "wizard.views.hr",
     "wizard.views.mailbox",
 )
