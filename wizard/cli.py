@@ -51,15 +51,27 @@ def demo_group() -> None:
     """Demo commands."""
 
 
-@demo_group.command("load", help="Create the demo HR user, campaign and agent (idempotent).")
+def refuse_outside_development() -> None:
+    """The demo creates accounts whose password is published: never on anything but a development instance."""
+    env_name = current_app.config.get("ENV_NAME")
+    if env_name != "development":
+        raise click.ClickException(
+            f"Refusé : les données de démonstration (mot de passe publié) ne se chargent qu'en développement "
+            f"(WIZARD_ENV={env_name})."
+        )
+
+
+@demo_group.command("load", help="Create the demo HR user, campaign and agent (idempotent; development only).")
 def demo_load() -> None:
     from wizard.demo import load_demo_data  # noqa: PLC0415
+
+    refuse_outside_development()
 
     data = load_demo_data(db_session())
     click.echo(f"Données de démonstration prêtes : campagne « {data.campaign.name} ».")
 
 
-@demo_group.command("serve", help="Migrate, load demo data, print where to click, and serve.")
+@demo_group.command("serve", help="Migrate, load demo data, print where to click, and serve (development only).")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 def demo_serve(host: str, port: int) -> None:
@@ -67,6 +79,7 @@ def demo_serve(host: str, port: int) -> None:
     from wizard.docusign_integration import demo_fake_docusign  # noqa: PLC0415
     from wizard.migrate import upgrade_database  # noqa: PLC0415
 
+    refuse_outside_development()
     upgrade_database(db_engine())
     data = load_demo_data(db_session())
     base = f"http://{host}:{port}"
