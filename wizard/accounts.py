@@ -152,9 +152,15 @@ def latest_invitation(session: Session, user: User) -> Invitation | None:
 
 
 def request_reset(session: Session, email: str) -> None:
-    """Email a reset link if an account has this address; the caller answers the same either way (commits)."""
+    """Email a reset link if an account has this address, else tell the address that no account uses it.
+
+    Both cases do the same work — look up, sign, render two bodies, queue one email, commit — so neither the
+    answer nor its timing tells a known address from an unknown one (the caller answers the same). Commits.
+    """
     user = user_by_email(session, email)
     if user is None:
+        _queue_reset_without_account(session, email)
+        session.commit()
         return
     link = tokens.public_url("auth.reset_password", token=tokens.reset_token(user))
     queue_email(
@@ -162,6 +168,16 @@ def request_reset(session: Session, email: str) -> None:
         context={"name": user.full_name, "link": link, "minutes": tokens.RESET_MAX_AGE // 60}, user_id=user.id,
     )  # fmt: skip
     session.commit()
+
+
+def _queue_reset_without_account(session: Session, email: str) -> None:
+    # the same signing work as a real link, whose result is thrown away
+    tokens.reset_token(User(id=0, email=email, password_hash=""))
+    queue_email(
+        session, to=normalise_email(email), subject="Réinitialisation de votre mot de passe",
+        template="password_reset_unknown",
+        context={"email": normalise_email(email), "login_url": tokens.public_url("auth.login")},
+    )  # fmt: skip
 
 
 def reset_password(session: Session, user: User, password: str) -> None:
