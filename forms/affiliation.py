@@ -10,7 +10,7 @@ from wtforms.fields import BooleanField, DateField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
 from forms.base import StepForm, french_date
-from forms.fields import YES_NO, RequiredIf, options
+from forms.fields import YES_NO, CleanTextMeta, RequiredIf, options
 from wizard.pricing import Quote, format_euros, household_from_answers, price_table
 
 CHILD_SITUATIONS = options([
@@ -136,7 +136,7 @@ class NoCoverForm(StepForm):
 
 
 class ChildForm(Form):
-    class Meta:
+    class Meta(CleanTextMeta):
         locales = ("fr_FR", "fr")
 
     birth_date = DateField(

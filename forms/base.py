@@ -17,12 +17,12 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Field, FieldList, FormField
 from wtforms.fields import BooleanField, DateField, RadioField, SelectField
 
-from forms.fields import choice_label
+from forms.fields import CleanTextMeta, choice_label
 from wizard.flow import StepContext
 
 
 class StepForm(FlaskForm):
-    class Meta:
+    class Meta(CleanTextMeta):
         csrf = False  # CSRFProtect guards every POST globally; see the module docstring
         locales = ("fr_FR", "fr")  # WTForms' own messages (e.g. a tampered choice) in French
 

@@ -68,7 +68,7 @@ def register_extensions(app: Flask) -> None:
     from wizard.db import init_db  # noqa: PLC0415
     from wizard.extensions import csrf, limiter  # noqa: PLC0415
     from wizard.log_redaction import install_log_redaction  # noqa: PLC0415
-    from wizard.security import register_security_headers  # noqa: PLC0415
+    from wizard.security import register_bounded_int_routes, register_security_headers  # noqa: PLC0415
 
     crypto.set_default_cipher(crypto.FieldCipher(app.config["FIELD_ENCRYPTION_KEY"]))
     init_db(app)
@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login(app)
     register_security_headers(app)
+    register_bounded_int_routes(app)
     install_log_redaction(app)
 
 

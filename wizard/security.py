@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from werkzeug.routing import IntegerConverter, Map
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -55,3 +57,21 @@ def is_safe_redirect(target: str | None) -> bool:
     except ValueError:
         return False
     return not parts.scheme and not parts.netloc
+
+
+#: the largest id a route accepts: PostgreSQL's ``integer`` (SQLite's bound is larger); anything above is no row
+MAX_ROUTE_INT = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` limited to what the database can hold: a larger number is a 404 like any unknown id, never
+    an ``OverflowError`` (SQLite) or a ``DataError`` (PostgreSQL) deep in a query."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ROUTE_INT)
+        super().__init__(map, *args, **kwargs)
+
+
+def register_bounded_int_routes(app: Flask) -> None:
+    """Every ``<int:…>`` of every blueprint uses :class:`BoundedIntConverter`; call before blueprints."""
+    app.url_map.converters["int"] = BoundedIntConverter
