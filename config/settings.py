@@ -21,6 +21,8 @@ class BaseConfig:
     SECRET_KEY: str | None = None
     #: AES-GCM key (urlsafe base64, 32 bytes) for personal answers at rest; generated in development
     FIELD_ENCRYPTION_KEY: str | None = None
+    #: earlier field-encryption keys, comma-separated, only read during a key rotation (docs/OPERATOR.md)
+    FIELD_ENCRYPTION_OLD_KEYS: str | None = None
     #: SQLAlchemy URL; SQLite in the instance folder when unset
     DATABASE_URL: str | None = None
     #: "local" (pyHanko seal + emailed one-time code) or "docusign"

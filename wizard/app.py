@@ -70,7 +70,8 @@ def register_extensions(app: Flask) -> None:
     from wizard.log_redaction import install_log_redaction  # noqa: PLC0415
     from wizard.security import register_bounded_int_routes, register_security_headers  # noqa: PLC0415
 
-    crypto.set_default_cipher(crypto.FieldCipher(app.config["FIELD_ENCRYPTION_KEY"]))
+    old_keys = tuple(k.strip() for k in str(app.config.get("FIELD_ENCRYPTION_OLD_KEYS") or "").split(",") if k.strip())
+    crypto.set_default_cipher(crypto.FieldCipher(app.config["FIELD_ENCRYPTION_KEY"], old_keys=old_keys))
     init_db(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "wizard.outbox",
     "wizard.reminders",
     "wizard.designation_cli",
+    "wizard.key_rotation",
 )
 
 
