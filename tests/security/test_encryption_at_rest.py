@@ -81,8 +81,11 @@ def test_key_rotation_reads_with_the_old_key_then_reencrypts(
     new_key = generate_key()
     monkeypatch.setenv("WIZARD_INSTANCE_PATH", str(tmp_path / "rotated"))
 
+    built: list[Flask] = []
+
     def with_keys(**keys: str) -> Flask:
-        return create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, **keys})
+        built.append(create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, **keys}))
+        return built[-1]
 
     rotating = with_keys(FIELD_ENCRYPTION_KEY=new_key, FIELD_ENCRYPTION_OLD_KEYS=f" {old_key} ,")
     assert "/mot-de-passe/" in _rows(rotating)[0].text_body
@@ -95,3 +98,5 @@ def test_key_rotation_reads_with_the_old_key_then_reencrypts(
     with pytest.raises(DecryptionError):
         _rows(app)
     with_keys(FIELD_ENCRYPTION_KEY=old_key, FIELD_ENCRYPTION_OLD_KEYS=new_key)  # leave the process as found
+    for other in built:
+        db_engine(other).dispose()
