@@ -19,9 +19,9 @@ from bench._support import database, machine
 from tests.conftest import PASSWORD, hidden_fields
 from wizard import create_app
 from wizard.db import db_engine, db_session
+from wizard.entry.passwords import hash_password
 from wizard.migrate import upgrade_database
 from wizard.models import Role, User
-from wizard.passwords import hash_password
 
 
 def _time_post(client: FlaskClient, email: str) -> float:

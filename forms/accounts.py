@@ -1,16 +1,18 @@
 """Account forms: create or activate the identifier, forgotten password, new password.
 
-The password policy itself (CNIL 2022-100) lives in ``wizard.passwords``; these forms only put its French
+The password policy itself (CNIL 2022-100) lives in ``wizard.entry.passwords``; these forms only put its French
 explanations next to the field, so a refusal is explained with or without JavaScript.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from wizard.passwords import MAX_LENGTH, POLICY_HINT, password_problems, verify_password
+from forms.passwords import MAX_LENGTH, POLICY_HINT, password_problems
 
 EMAIL_REQUIRED = "Indiquez votre adresse e-mail."
 EMAIL_INVALID = "Indiquez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."
@@ -93,20 +95,26 @@ class ChangePasswordForm(FrenchForm, NewPasswordMixin):
     )
 
     def __init__(
-        self, *args: object, owner_email: str = "", password_hash: str | None = None, **kwargs: object
+        self,
+        *args: object,
+        owner_email: str = "",
+        is_current_password: Callable[[str], bool] = lambda _password: False,
+        **kwargs: object,
     ) -> None:
+        """``is_current_password`` checks a typed password against the stored hash (hashing is not the forms'
+        business: the view passes ``wizard.entry.passwords.verify_password`` bound to the account)."""
         super().__init__(*args, **kwargs)
         self._owner_email = owner_email
-        self._password_hash = password_hash
+        self._is_current_password = is_current_password
 
     def password_owner_email(self) -> str:
         return self._owner_email
 
     def validate_current_password(self, field: PasswordField) -> None:
-        if not verify_password(self._password_hash, field.data or ""):
+        if not self._is_current_password(field.data or ""):
             raise ValidationError("Ce mot de passe n'est pas votre mot de passe actuel.")
 
     def validate_password(self, field: PasswordField) -> None:
         super().validate_password(field)
-        if self._password_hash and verify_password(self._password_hash, field.data or ""):
+        if field.data and self._is_current_password(field.data):
             raise ValidationError("Choisissez un mot de passe différent de votre mot de passe actuel.")

@@ -14,10 +14,12 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from collections.abc import Iterator
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Dialect, LargeBinary, Text
+from sqlalchemy import Column, Dialect, LargeBinary, MetaData, Table, Text, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 KEY_BYTES = 32
@@ -120,6 +122,7 @@ class EncryptedString(TypeDecorator[str]):
 
     impl = Text
     cache_ok = True
+    encrypted_at_rest = True  # rewritten by :func:`reencrypt_batches`
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else default_cipher().encrypt(value)
@@ -140,6 +143,7 @@ class EncryptedBytes(TypeDecorator[bytes]):
 
     impl = LargeBinary
     cache_ok = True
+    encrypted_at_rest = True  # rewritten by :func:`reencrypt_batches`
 
     def process_bind_param(self, value: bytes | None, dialect: Dialect) -> bytes | None:
         return None if value is None else ENCRYPTED_BYTES_MARK + default_cipher().encrypt_bytes(bytes(value))
@@ -158,6 +162,7 @@ class EncryptedText(TypeDecorator[str]):
 
     impl = Text
     cache_ok = True
+    encrypted_at_rest = True  # rewritten by :func:`reencrypt_batches`
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else ENCRYPTED_TEXT_MARK + default_cipher().encrypt(value)
@@ -166,3 +171,42 @@ class EncryptedText(TypeDecorator[str]):
         if value is None or not value.startswith(ENCRYPTED_TEXT_MARK):
             return value  # written in clear before encryption at rest
         return default_cipher().decrypt(value[len(ENCRYPTED_TEXT_MARK) :])
+
+
+# --- key rotation -------------------------------------------------------------------------------------------------
+
+#: rows rewritten per transaction by ``flask security reencrypt``
+REENCRYPT_BATCH = 200
+
+
+def encrypted_columns(metadata: MetaData) -> Iterator[tuple[Table, list[Column[object]]]]:
+    """Every table with columns encrypted at rest (their type says ``encrypted_at_rest``), and those columns."""
+    for table in metadata.sorted_tables:
+        columns = [c for c in table.columns if getattr(c.type, "encrypted_at_rest", False)]
+        if columns:
+            yield table, columns
+
+
+def reencrypt_batches(session: Session, metadata: MetaData, batch: int = REENCRYPT_BATCH) -> Iterator[tuple[str, int]]:
+    """Rewrite every encrypted value with the current key, yielding ``(table, rows)`` after each flushed batch.
+
+    Each value is read through its column type (which decrypts with any configured key, or reads a legacy clear
+    value) and written back (encrypted with the current key). The caller commits between batches
+    (``flask security reencrypt``), so an interrupted run can simply be run again.
+    """
+    for table, columns in encrypted_columns(metadata):
+        (key,) = table.primary_key.columns
+        last = None
+        while True:
+            query = select(key, *columns).order_by(key).limit(batch)
+            if last is not None:
+                query = query.where(key > last)
+            rows = session.execute(query).all()
+            if not rows:
+                break
+            for row in rows:
+                values = {column.name: row[index + 1] for index, column in enumerate(columns)}
+                session.execute(update(table).where(key == row[0]).values(**values))
+            session.flush()
+            last = rows[-1][0]
+            yield table.name, len(rows)

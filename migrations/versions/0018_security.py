@@ -11,7 +11,6 @@ Create Date: 2026-12-04 17:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0018_security'
 down_revision = '0010_merge'
 branch_labels = None

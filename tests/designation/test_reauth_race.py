@@ -12,8 +12,8 @@ from sqlalchemy import select
 from tests.conftest import hidden_fields, login, text_of
 from tests.designation.helpers import REAUTH_CODE
 from tests.security.live_server import burst, same_browser, serving, session_cookie
-from wizard import reauth
 from wizard.db import db_session
+from wizard.designation import reauth
 from wizard.models import OutboxMessage, ReauthCode
 
 PARALLEL = 40

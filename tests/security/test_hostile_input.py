@@ -14,11 +14,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from config.catalogue import default_catalogue
+from forms.context import Answers, StepContext
 from forms.designation import BeneficiariesForm, ChoiceForm
 from tests.conftest import hidden_fields, login, start_from_home, submit, text_of
 from tests.designation.helpers import beneficiary, reauth_with_password, start_designation
 from wizard.db import db_session
-from wizard.flow import Answers, StepContext
 from wizard.models import Journey, Role
 from wizard.security import MAX_ROUTE_INT
 

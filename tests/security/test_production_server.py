@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from tests.scale.nodes import production_env, start_node
-from wizard.log_redaction import REDACTED, redact
+from wizard.security import REDACTED, redact
 
 SECRET = "SecretToken.abc123-XYZ_987"
 TOKEN_URLS = (

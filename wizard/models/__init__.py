@@ -5,13 +5,14 @@ from wizard.models.campaigns import Campaign, Invitation
 from wizard.models.designations import BeneficiaryDesignation, ReauthCode
 from wizard.models.documents import Document, OutboxMessage, OutboxStatus, SignatureRequest, SignatureStatus
 from wizard.models.hr_indexes import HR_INDEXES
-from wizard.models.journeys import Journey, JourneyEvent, JourneyStatus, StepAnswer
+from wizard.models.journeys import Actor, Journey, JourneyEvent, JourneyStatus, StepAnswer
 from wizard.models.signing import SigningCode
 from wizard.models.subscription import Satisfaction, SatisfactionAnswer
 from wizard.models.users import Role, User
 
 __all__ = [
     "HR_INDEXES",
+    "Actor",
     "Base",
     "BeneficiaryDesignation",
     "Campaign",

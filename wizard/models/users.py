@@ -35,7 +35,7 @@ class User(UserMixin, Base):
     activated: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     #: copied into the session cookie at login and checked on every request: raising it ends every session
-    #: of this person (logout, password change or reset, account closure) — ``wizard.accounts.end_all_sessions``
+    #: of this person (logout, password change or reset, account closure) — ``wizard.entry.accounts.end_all_sessions``
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
