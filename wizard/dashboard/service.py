@@ -33,6 +33,8 @@ STATUS_LABELS = {
     ("dispense", JourneyStatus.COMPLETED): "Dispense enregistrée",
     ("designation", JourneyStatus.IN_PROGRESS): "Désignation de bénéficiaires à finaliser",
     ("designation", JourneyStatus.COMPLETED): "Désignation de bénéficiaires enregistrée",
+    ("family_change", JourneyStatus.IN_PROGRESS): "Changement de situation à finaliser",
+    ("family_change", JourneyStatus.COMPLETED): "Changement de situation enregistré — avenant signé",
 }
 SIGNING_LABEL = "En attente de signature"
 GENERIC_LABELS = {
