@@ -7,10 +7,13 @@ misconfigured instance stops at start-up with one message listing every problem.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class BaseConfig:
@@ -18,6 +21,8 @@ class BaseConfig:
     SECRET_KEY: str | None = None
     #: AES-GCM key (urlsafe base64, 32 bytes) for personal answers at rest; generated in development
     FIELD_ENCRYPTION_KEY: str | None = None
+    #: earlier field-encryption keys, comma-separated, only read during a key rotation (docs/OPERATOR.md)
+    FIELD_ENCRYPTION_OLD_KEYS: str | None = None
     #: SQLAlchemy URL; SQLite in the instance folder when unset
     DATABASE_URL: str | None = None
     #: "local" (pyHanko seal + emailed one-time code) or "docusign"
@@ -139,6 +144,8 @@ def validate_settings(settings: Mapping[str, Any], *, production: bool) -> None:
         problems += docusign_problems(settings)
     if production and settings.get("DEMO_MAILBOX"):
         problems.append("DEMO_MAILBOX must stay off in production")
+    if production:
+        problems += secret_problems(settings) + public_url_problems(settings)
     if problems:
         raise SettingsError("Invalid configuration: " + "; ".join(problems))
 
@@ -160,3 +167,67 @@ def docusign_problems(settings: Mapping[str, Any]) -> list[str]:
     if not timeout_ok:
         problems.append("DOCUSIGN_TIMEOUT must be a positive number of seconds")
     return problems
+
+
+#: secrets published with the code (tests, examples): whoever reads the repository knows them
+PUBLISHED_SECRETS = frozenset(
+    {
+        str(TestingConfig.SECRET_KEY),
+        str(TestingConfig.FIELD_ENCRYPTION_KEY),
+        "change-me",
+        "changeme",
+        "secret",
+        "dev",
+        "development",
+    }
+)
+MIN_SECRET_KEY_LENGTH = 32
+#: a random key of 32 characters or bytes has far more distinct values than this
+MIN_DISTINCT = 12
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def secret_problems(settings: Mapping[str, Any]) -> list[str]:
+    """Production refuses secrets anybody could guess: short, repetitive, or published with the code."""
+    problems = []
+    secret = str(settings.get("SECRET_KEY") or "")
+    if secret:
+        if secret in PUBLISHED_SECRETS:
+            problems.append("SECRET_KEY is a published example or test value: generate a random one")
+        elif len(secret) < MIN_SECRET_KEY_LENGTH or len(set(secret)) < MIN_DISTINCT:
+            problems.append(
+                f"SECRET_KEY is too short or too repetitive (at least {MIN_SECRET_KEY_LENGTH} random characters)"
+            )
+    field_key = str(settings.get("FIELD_ENCRYPTION_KEY") or "")
+    if field_key:
+        problems += _field_key_problems(field_key)
+    return problems
+
+
+def _field_key_problems(field_key: str) -> list[str]:
+    if field_key in PUBLISHED_SECRETS:
+        return ["FIELD_ENCRYPTION_KEY is a published example or test value: generate a random one"]
+    try:
+        raw = base64.b64decode(field_key.encode("ascii"), altchars=b"-_", validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        return ["FIELD_ENCRYPTION_KEY is not urlsafe base64 (generate one with wizard.crypto.generate_key)"]
+    if len(raw) != 32 or len(set(raw)) < MIN_DISTINCT:
+        return ["FIELD_ENCRYPTION_KEY must be 32 random bytes (generate one with wizard.crypto.generate_key)"]
+    return []
+
+
+def public_url_problems(settings: Mapping[str, Any]) -> list[str]:
+    """Emailed links must not travel in clear: ``https://`` except on loopback (a node tested on its own)."""
+    url = str(settings.get("PUBLIC_BASE_URL") or "")
+    if not url:
+        return []
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return [f"PUBLIC_BASE_URL {url!r} is not a URL"]
+    if parts.scheme == "https" and host:
+        return []
+    if parts.scheme == "http" and host in LOOPBACK_HOSTS:
+        return []
+    return [f"PUBLIC_BASE_URL must start with https:// (emailed links carry one-time tokens), got {url!r}"]

@@ -68,14 +68,21 @@ def register_extensions(app: Flask) -> None:
     from wizard.db import init_db  # noqa: PLC0415
     from wizard.entry.auth import init_login  # noqa: PLC0415
     from wizard.extensions import csrf, limiter  # noqa: PLC0415
-    from wizard.security import register_security_headers  # noqa: PLC0415
+    from wizard.security import (  # noqa: PLC0415
+        install_log_redaction,
+        register_bounded_int_routes,
+        register_security_headers,
+    )
 
-    crypto.set_default_cipher(crypto.FieldCipher(app.config["FIELD_ENCRYPTION_KEY"]))
+    old_keys = tuple(k.strip() for k in str(app.config.get("FIELD_ENCRYPTION_OLD_KEYS") or "").split(",") if k.strip())
+    crypto.set_default_cipher(crypto.FieldCipher(app.config["FIELD_ENCRYPTION_KEY"], old_keys=old_keys))
     init_db(app)
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)
     register_security_headers(app)
+    register_bounded_int_routes(app)
+    install_log_redaction(app)
 
 
 def register_flows(app: Flask) -> None:
@@ -90,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from wizard.account import views as account  # noqa: PLC0415 - app parts load inside the factory
     from wizard.dashboard import views as dashboard  # noqa: PLC0415
     from wizard.designation import views as designation  # noqa: PLC0415
-    from wizard.entry.views import accounts, auth, invitations, session  # noqa: PLC0415
+    from wizard.entry.views import accounts, auth, invitations, password_change, session  # noqa: PLC0415
     from wizard.family_change import views as family_change  # noqa: PLC0415
     from wizard.hr.views import campaigns, designation_acceptance, flows, funnel, preview  # noqa: PLC0415
     from wizard.journeys import views as journeys  # noqa: PLC0415
@@ -104,8 +111,8 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (
         auth, dashboard, journeys, signatures, docusign, preview, flows, funnel, session, documents,
-        subscription, designation, invitations, accounts, campaigns, mailbox, proofs, proof_review, family_change,
-        legal, account, designation_acceptance,
+        subscription, designation, invitations, accounts, password_change, campaigns, mailbox, proofs, proof_review,
+        family_change, legal, account, designation_acceptance,
     ):  # fmt: skip
         app.register_blueprint(module.bp)
     signatures.register_signing_step(app)

@@ -25,7 +25,7 @@ def register_commands(app: Flask) -> None:
     from wizard.signatures import followups  # noqa: PLC0415
     from wizard.subscription import sepa  # noqa: PLC0415
 
-    for group in (db_group, demo_group):
+    for group in (db_group, demo_group, security_group):
         app.cli.add_command(group)
     for module in (preview, sepa, outbox, reminders, designation, followups, data_rights, retention):
         app.cli.add_command(module.cli_group)
@@ -44,20 +44,53 @@ def db_upgrade() -> None:
     click.echo("Base de données à jour.")
 
 
+@click.group("security", help="Encryption at rest.")
+def security_group() -> None:
+    """Security commands."""
+
+
+@security_group.command("reencrypt", help="Rewrite every encrypted value with the current FIELD_ENCRYPTION_KEY.")
+def security_reencrypt() -> None:
+    """After a key rotation (old key in ``FIELD_ENCRYPTION_OLD_KEYS``), and once after the upgrade that started
+    encrypting documents and email bodies. Each batch is its own transaction: interrupted, it runs again."""
+    from wizard.crypto import reencrypt_batches  # noqa: PLC0415
+    from wizard.models import Base  # noqa: PLC0415
+
+    session = db_session()
+    done: dict[str, int] = {}
+    for table, rows in reencrypt_batches(session, Base.metadata):
+        session.commit()  # one transaction per batch: resumable
+        done[table] = done.get(table, 0) + rows
+    for table, count in done.items():
+        click.echo(f"{table} : {count} ligne(s) réécrite(s) avec la clé actuelle.")
+
+
 @click.group("demo", help="Demonstration data and server.")
 def demo_group() -> None:
     """Demo commands."""
 
 
-@demo_group.command("load", help="Create the demo HR user, campaign and agent (idempotent).")
+def refuse_outside_development() -> None:
+    """The demo creates accounts whose password is published: never on anything but a development instance."""
+    env_name = current_app.config.get("ENV_NAME")
+    if env_name != "development":
+        raise click.ClickException(
+            f"Refusé : les données de démonstration (mot de passe publié) ne se chargent qu'en développement "
+            f"(WIZARD_ENV={env_name})."
+        )
+
+
+@demo_group.command("load", help="Create the demo HR user, campaign and agent (idempotent; development only).")
 def demo_load() -> None:
     from wizard.demo import load_demo_data  # noqa: PLC0415
+
+    refuse_outside_development()
 
     data = load_demo_data(db_session())
     click.echo(f"Données de démonstration prêtes : campagne « {data.campaign.name} ».")
 
 
-@demo_group.command("serve", help="Migrate, load demo data, print where to click, and serve.")
+@demo_group.command("serve", help="Migrate, load demo data, print where to click, and serve (development only).")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 def demo_serve(host: str, port: int) -> None:
@@ -65,6 +98,7 @@ def demo_serve(host: str, port: int) -> None:
     from wizard.migrate import upgrade_database  # noqa: PLC0415
     from wizard.signatures.docusign import demo_fake_docusign  # noqa: PLC0415
 
+    refuse_outside_development()
     upgrade_database(db_engine())
     data = load_demo_data(db_session())
     db_session().commit()  # this command's unit of work ends here: the server's requests must see the data

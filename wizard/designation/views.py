@@ -124,7 +124,10 @@ def identify() -> Response | str:
 @member_required
 @limiter.limit(_reauth_limit, error_message="Trop de tentatives.")
 def send_code() -> Response:
-    reauth.send_code(db_session(), me())
+    refused = reauth.send_code(db_session(), me())
+    if refused:
+        flash(refused, "warning")
+        return redirect(url_for("contract.identify", next=request.args.get("next", "")))
     flash(f"Un code à 6 chiffres vient de vous être envoyé à {me().email}.", "success")
     return redirect(url_for("contract.enter_code", next=request.args.get("next", "")))
 
