@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from wizard.account import consents
 from wizard.account.retention import delete_journeys
 from wizard.db import commit_item, db_session
-from wizard.entry import tokens
+from wizard.entry import accounts, tokens
 from wizard.entry.passwords import verify_password
 from wizard.mail.queue import queue_email
 from wizard.models import (
@@ -269,13 +269,13 @@ def password_matches(user: User, password: str) -> bool:
     return verify_password(user.password_hash, password)
 
 
-def end_sessions(user: User) -> None:
-    """Every session of this user stops at its next request.
+def end_sessions(session: Session, user: User) -> None:
+    """Every session of this user stops at its next request, and the closed account cannot log in again.
 
-    A deactivated account is no longer authenticated (Flask-Login reads ``is_active`` on each request).
-    Kept in one function so a session-revocation service can replace it.
+    The session epoch ends the sessions already open; a deactivated account is refused at login.
     """
     user.activated = False
+    accounts.end_all_sessions(session, user)
 
 
 def close_account(session: Session, user: User, actor: Actor) -> DeletionRequest:
@@ -305,6 +305,6 @@ def close_account(session: Session, user: User, actor: Actor) -> DeletionRequest
         context={"name": user.full_name, "privacy_url": tokens.public_url("legal.privacy")},
     )  # fmt: skip
     user.password_hash = None
-    end_sessions(user)
+    end_sessions(session, user)
     session.flush()
     return request
