@@ -6,6 +6,14 @@ from wizard.models.designations import BeneficiaryDesignation, ReauthCode
 from wizard.models.documents import Document, OutboxMessage, OutboxStatus, SignatureRequest, SignatureStatus
 from wizard.models.hr_indexes import HR_INDEXES
 from wizard.models.journeys import Journey, JourneyEvent, JourneyStatus, StepAnswer
+from wizard.models.sepa import (
+    CollectionStatus,
+    MandateStatus,
+    SepaCollection,
+    SepaFile,
+    SepaMandate,
+    SepaMandateVersion,
+)
 from wizard.models.signing import SigningCode
 from wizard.models.subscription import Satisfaction, SatisfactionAnswer
 from wizard.models.users import Role, User
@@ -15,17 +23,23 @@ __all__ = [
     "Base",
     "BeneficiaryDesignation",
     "Campaign",
+    "CollectionStatus",
     "Document",
     "Invitation",
     "Journey",
     "JourneyEvent",
     "JourneyStatus",
+    "MandateStatus",
     "OutboxMessage",
     "OutboxStatus",
     "ReauthCode",
     "Role",
     "Satisfaction",
     "SatisfactionAnswer",
+    "SepaCollection",
+    "SepaFile",
+    "SepaMandate",
+    "SepaMandateVersion",
     "SignatureRequest",
     "SignatureStatus",
     "SigningCode",
