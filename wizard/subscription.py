@@ -77,7 +77,8 @@ def signed_effective_date(journey: Journey) -> date | None:
 
 
 def on_subscription_completed(session: Session, journey: Journey) -> None:
-    """Queue the confirmation email once (caller commits); the signing service runs it when signed.
+    """Queue the confirmation email once and record the signed SEPA mandate with its échéancier (caller
+    commits); the signing service runs it when signed.
 
     Wired as the subscription signing step's ``on_complete``: it runs in the completion transaction, so
     the email is queued if and only if the signature is recorded. Previews queue nothing (``queue_email``).
@@ -98,6 +99,9 @@ def on_subscription_completed(session: Session, journey: Journey) -> None:
         journey=journey,
         dedup_key=f"subscription-confirmation:{journey.id}",
     )
+    from wizard.mandates import record_signed_mandate  # noqa: PLC0415 - mandates import this module
+
+    record_signed_mandate(session, journey)  # the mandate record, its échéancier and the pre-notification
 
 
 def record_satisfaction(session: Session, journey: Journey, answer: Satisfaction) -> None:
