@@ -34,7 +34,6 @@ from xml.etree import ElementTree
 
 import click
 from flask.cli import AppGroup
-from schwifty import IBAN
 from sepaxml import SepaDD
 from sepaxml.validation import try_valid_xml
 from sqlalchemy import select
@@ -175,14 +174,17 @@ def _with_amendments(xml: bytes, amendments: dict[str, Amendment]) -> bytes:
         details = ElementTree.SubElement(related, f"{{{NAMESPACE}}}AmdmntInfDtls")
         if amendment.kind == "agent":
             agent = ElementTree.SubElement(details, f"{{{NAMESPACE}}}OrgnlDbtrAgt")
-            other = ElementTree.SubElement(ElementTree.SubElement(agent, f"{{{NAMESPACE}}}FinInstnId"), f"{{{NAMESPACE}}}Othr")
+            other = ElementTree.SubElement(
+                ElementTree.SubElement(agent, f"{{{NAMESPACE}}}FinInstnId"), f"{{{NAMESPACE}}}Othr"
+            )
             ElementTree.SubElement(other, f"{{{NAMESPACE}}}Id").text = SMNDA
         else:
             account = ElementTree.SubElement(details, f"{{{NAMESPACE}}}OrgnlDbtrAcct")
-            ElementTree.SubElement(ElementTree.SubElement(account, f"{{{NAMESPACE}}}Id"), f"{{{NAMESPACE}}}IBAN").text = (
-                amendment.original_iban
-            )
-    return b'<?xml version="1.0" encoding="UTF-8"?>' + ElementTree.tostring(root, encoding="utf-8")
+            ElementTree.SubElement(
+                ElementTree.SubElement(account, f"{{{NAMESPACE}}}Id"), f"{{{NAMESPACE}}}IBAN"
+            ).text = amendment.original_iban
+    body: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + body
 
 
 def message_id_of(xml: bytes) -> str:
@@ -225,7 +227,9 @@ def campaign_mandates(session: Session, campaign_id: int) -> list[SepaMandate]:
     return list(session.scalars(found))
 
 
-def _refusal(mandate: SepaMandate, first: SepaCollection | None, requested: date, notice_days: int) -> str | None:
+def _refusal(  # noqa: PLR0911 - one return per rule a bank applies, in the order they are checked
+    mandate: SepaMandate, first: SepaCollection | None, requested: date, notice_days: int
+) -> str | None:
     if mandate.status == MandateStatus.LAPSED:
         return "mandat expiré (aucun prélèvement depuis 36 mois) : un nouveau mandat signé est nécessaire"
     if mandate.status == MandateStatus.REVOKED:
@@ -334,7 +338,11 @@ def export_campaign(
     session.flush()
     now = utcnow()
     for line, collection in plan.lines:
-        line.status, line.end_to_end_id, line.sequence_type = CollectionStatus.EXPORTED, collection.end_to_end_id, SEQUENCE_TYPE
+        line.status, line.end_to_end_id, line.sequence_type = (
+            CollectionStatus.EXPORTED,
+            collection.end_to_end_id,
+            SEQUENCE_TYPE,
+        )
         line.collected_on, line.exported_at, line.export_file_id = requested, now, record.id
         line.mandate_version = line.mandate.current.version
         if collection.amendment is not None:
@@ -353,7 +361,9 @@ class ExportRefused(Exception):
     def message(self) -> str:
         lines = [f"Export refusé : {len(self.refused)} mandat(s) ne peuvent pas être prélevés à cette date."]
         lines += [f"  - {rum} : {reason}" for rum, reason in sorted(self.refused.items())]
-        lines.append("Rien n'a été exporté. Corrigez la date, ou relancez avec --skip-refused pour exporter les autres.")
+        lines.append(
+            "Rien n'a été exporté. Corrigez la date, ou relancez avec --skip-refused pour exporter les autres."
+        )
         return "\n".join(lines)
 
 
@@ -431,5 +441,6 @@ def revoke_command(rum: str) -> None:
         raise click.ClickException(f"Mandat {rum} introuvable.")
     session.commit()
     click.echo(f"Mandat {rum} révoqué : il ne sera plus prélevé.")
+
 
 cli_group.add_command(import_returns_command)

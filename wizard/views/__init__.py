@@ -19,6 +19,7 @@ BLUEPRINT_MODULES = (
     "wizard.views.documents",
     "wizard.views.subscription",
     "wizard.views.contract",
+    "wizard.views.rib_change",
     "wizard.views.invitations",
     "wizard.views.accounts",
     "wizard.views.hr",

@@ -1,0 +1,118 @@
+"""« Modifier mon RIB »: a new version of the member's SEPA mandate, same RUM, signed with a one-time code.
+
+:func:`start` opens (or resumes: one draft per member) the ``rib_change`` journey on the mandate in force,
+its current details kept masked in the journey's prefill. The signing step's ceremony is the one of every
+signed journey (``wizard.signing``: an emailed one-time code with the local provider, DocuSign's own
+authentication otherwise). :func:`record_amendment` runs in the completion transaction, so the mandate is
+amended if and only if the signature is recorded — never half-amended:
+
+* a new :class:`SepaMandateVersion` with the new holder, IBAN and BIC; its ``amendment`` says what the next
+  export tells the bank once (``account``: same bank, ``OrgnlDbtrAcct``; ``agent``: new bank, ``SMNDA``);
+* it applies from the next collection not yet exported (the export reads the current version);
+* the RIB problem flagged by a bank reject is cleared, and the confirmation email « modification de votre
+  RIB » is queued.
+
+Two tabs, or a second journey signed after the first, cannot amend from stale details: the amendment is
+recorded only when the mandate's version is still the one the journey started from.
+"""
+
+from __future__ import annotations
+
+from schwifty import IBAN
+from sqlalchemy.orm import Session
+
+from forms.identifiers import mask_iban
+from forms.rib_change import iban_fingerprint
+from wizard import engine, steps
+from wizard.mail import queue_email
+from wizard.mandates import completed_request, current_mandate, set_status
+from wizard.models import Journey, MandateStatus, SepaMandate, SepaMandateVersion, User, utcnow
+from wizard.subscription import paris_today
+from wizard.tokens import public_url
+
+FLOW_ID = "rib_change"
+NO_MANDATE = (
+    "Vous n'avez pas de mandat de prélèvement en cours : vos coordonnées bancaires pourront être saisies lors "
+    "de votre adhésion."
+)
+STALE_VERSION = (
+    "Vos coordonnées bancaires ont été modifiées entre-temps (dans un autre onglet ?). Recommencez la modification "
+    "à partir des coordonnées actuelles : rien n'a été changé par cette signature."
+)
+
+
+class NoMandate(LookupError):
+    """The member has no collectable mandate to amend."""
+
+
+class StaleMandateVersion(RuntimeError):
+    """The mandate changed since the journey started: the signature must not amend it."""
+
+
+def same_bank(old_iban: str, new_iban: str) -> bool:
+    """Same country and bank code: the debtor agent did not change (``OrgnlDbtrAcct``), else ``SMNDA``."""
+    old, new = IBAN(old_iban), IBAN(new_iban)
+    return old.country_code == new.country_code and old.bank_code == new.bank_code
+
+
+def prefill_for(mandate: SepaMandate, owner: User) -> dict[str, object]:
+    details = mandate.current.details
+    return {
+        "mandate_id": mandate.id, "rum": mandate.rum, "ics": mandate.ics, "from_version": mandate.current.version,
+        "current_holder": details["holder"], "current_iban_masked": mask_iban(details["iban"]),
+        "current_iban_sha256": iban_fingerprint(details["iban"]), "current_bic": details.get("bic", ""),
+        "address": details.get("address", ""), "first_name": owner.first_name, "last_name": owner.last_name,
+        "contract_name": mandate.contract_name,
+    }  # fmt: skip
+
+
+def start(session: Session, owner: User, actor: engine.Actor) -> Journey:
+    """Resume the member's RIB change or start one on the mandate in force (commits)."""
+    mandate = current_mandate(session, owner)
+    if mandate is None:
+        raise NoMandate()
+    draft = engine.find_open_journey(session, owner, FLOW_ID)
+    if draft is not None and (draft.context or {}).get("prefill", {}).get("from_version") == mandate.current.version:
+        return draft
+    if draft is not None:  # started on details that changed since: that draft can no longer be signed
+        engine.cancel_journey(session, draft, actor, "mandate_changed_meanwhile")
+    journey = engine.start_journey(session, owner, FLOW_ID, actor, prefill=prefill_for(mandate, owner))
+    session.commit()
+    return journey
+
+
+def record_amendment(session: Session, journey: Journey) -> None:
+    """The signing step's ``on_complete``: record the new mandate version (caller commits)."""
+    prefill = (journey.context or {}).get("prefill", {})
+    mandate = session.get(SepaMandate, prefill.get("mandate_id"))
+    if mandate is None or mandate.owner_id != journey.owner_id or not mandate.collectable:
+        raise StaleMandateVersion(STALE_VERSION)
+    if mandate.current.version != prefill.get("from_version"):
+        raise StaleMandateVersion(STALE_VERSION)
+    details = steps.effective_answers(journey).get("details", {})
+    previous = mandate.current.details
+    request = completed_request(session, journey)
+    signed_at = (request.signed_at if request is not None else None) or utcnow()
+    mandate.versions.append(
+        SepaMandateVersion(
+            version=mandate.current.version + 1,
+            details={
+                "holder": details["account_holder"], "iban": details["iban"], "bic": details.get("bic", ""),
+                "address": previous.get("address", ""),
+            },
+            signed_at=signed_at, journey_id=journey.id,
+            amendment="account" if same_bank(previous["iban"], details["iban"]) else "agent",
+        )
+    )  # fmt: skip
+    set_status(mandate, MandateStatus.AMENDED)
+    mandate.rib_problem_code = None
+    owner = journey.owner
+    queue_email(
+        session, to=owner.email, subject="Confirmation de la modification de votre RIB", template="sepa_rib_changed",
+        context={
+            "first_name": owner.first_name, "changed_on": paris_today(), "rum": mandate.rum,
+            "masked_iban": mask_iban(details["iban"]), "holder": details["account_holder"],
+            "contract_url": public_url("rib_change.start"),
+        },
+        user_id=owner.id, journey=journey, dedup_key=f"sepa-rib-changed:{journey.id}",
+    )  # fmt: skip

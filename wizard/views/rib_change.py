@@ -1,0 +1,54 @@
+"""« Modifier mon RIB » from the member space: the mandate in force, masked, and the button that starts the
+journey (``flows.rib_change``). The journey's pages are the generic journey pages (ownership checked there).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from forms.identifiers import mask_iban
+from wizard import rib_change
+from wizard.db import db_session
+from wizard.mandates import RibNotice, current_mandate, latest_schedule_document, rib_notices, status_label
+from wizard.views.common import current_actor, me, member_required
+
+bp = Blueprint("rib_change", __name__)
+
+
+@bp.get("/mon-contrat/rib")
+@member_required
+def start() -> str:
+    session = db_session()
+    mandate = current_mandate(session, me())
+    details = mandate.current.details if mandate is not None else None
+    return render_template(
+        "sepa/rib.html",
+        mandate=mandate,
+        holder=details["holder"] if details else "",
+        masked_iban=mask_iban(details["iban"]) if details else "",
+        status=status_label(mandate) if mandate is not None else "",
+        notices=rib_notices(session, me().id),
+        schedule=latest_schedule_document(session, me().id),
+        no_mandate=rib_change.NO_MANDATE,
+    )
+
+
+@bp.post("/mon-contrat/rib")
+@member_required
+def begin() -> Response:
+    try:
+        journey = rib_change.start(db_session(), me(), current_actor())
+    except rib_change.NoMandate:
+        flash(rib_change.NO_MANDATE, "warning")
+        return redirect(url_for("rib_change.start"))
+    return redirect(url_for("journeys.current", public_id=journey.public_id))
+
+
+@bp.app_template_global("sepa_rib_notices")
+def sepa_rib_notices() -> list[RibNotice]:
+    """For the dashboard: « mettez à jour votre RIB » after a bank reject of the account itself."""
+    if not current_user.is_authenticated:
+        return []
+    return rib_notices(db_session(), me().id)
