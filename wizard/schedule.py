@@ -58,11 +58,16 @@ def month_name(value: date) -> str:
     return f"{_MONTH_NAMES[value.month - 1]} {value.year}"
 
 
+def _of(name: str) -> str:
+    """« de janvier », « d'août »."""
+    return f"d'{name}" if name[0] in "aeiouy" else f"de {name}"
+
+
 def period_label(start: date, end: date) -> str:
-    """« Cotisation de janvier 2027 » or « Cotisations de janvier 2027 à février 2027 »."""
+    """« Cotisation de janvier 2027 » or « Cotisations d'avril 2027 à mai 2027 »."""
     if month_start(start) == month_start(end):
-        return f"Cotisation de {month_name(start)}"
-    return f"Cotisations de {month_name(start)} à {month_name(end)}"
+        return f"Cotisation {_of(month_name(start))}"
+    return f"Cotisations {_of(month_name(start))} à {month_name(end)}"
 
 
 def earliest_collection(effective: date, notified_on: date, notice_days: int) -> date:

@@ -209,21 +209,25 @@ class ExportPlan:
         return sum(c.amount_cents for _, c in self.lines)
 
 
-def campaign_mandates(session: Session, campaign_id: int) -> list[SepaMandate]:
-    """The campaign's mandates; a subscription signed before mandates were recorded gets its record now."""
+def campaign_mandates(session: Session, campaign_id: int | None) -> list[SepaMandate]:
+    """The campaign's mandates (every mandate for None); a subscription signed before mandates were
+    recorded gets its record now."""
     query = select(Journey).where(
-        Journey.campaign_id == campaign_id,
         Journey.flow_id == "subscription",
         Journey.status == JourneyStatus.COMPLETED,
         Journey.is_preview.is_(False),
     )
+    if campaign_id is not None:
+        query = query.where(Journey.campaign_id == campaign_id)
     for journey in session.scalars(query.order_by(Journey.id)):
         if mandate_of_journey(session, journey) is None and record_signed_mandate(session, journey) is None:
             terms = journey_terms(journey)
             if terms is not None and terms.monthly_cents > 0:
                 # never debit without the mandate the member signed: operations must look at this journey
                 raise MissingMandate(f"Aucun mandat signé (RUM) enregistré pour la souscription {journey.public_id}.")
-    found = select(SepaMandate).where(SepaMandate.campaign_id == campaign_id).order_by(SepaMandate.id)
+    found = select(SepaMandate).order_by(SepaMandate.id)
+    if campaign_id is not None:
+        found = found.where(SepaMandate.campaign_id == campaign_id)
     return list(session.scalars(found))
 
 
@@ -275,7 +279,7 @@ def end_to_end_id(line: SepaCollection, requested: date) -> str:
     return f"CTS{line.id:010d}-{requested:%Y%m%d}"
 
 
-def plan_export(session: Session, campaign_id: int, requested: date) -> ExportPlan:
+def plan_export(session: Session, campaign_id: int | None, requested: date) -> ExportPlan:
     notice_days = setting("SEPA_PRENOTIFICATION_DAYS")
     plan = ExportPlan(requested)
     for mandate in campaign_mandates(session, campaign_id):
@@ -316,7 +320,7 @@ class ExportResult:
 
 
 def export_campaign(
-    session: Session, campaign_id: int, requested: date, output: Path, *, skip_refused: bool = False
+    session: Session, campaign_id: int | None, requested: date, output: Path, *, skip_refused: bool = False
 ) -> ExportResult:
     """Write the pain.008 of the campaign's due collections and record them (commits). Raises
     :class:`ExportRefused` when a mandate is refused (nothing written) unless ``skip_refused``."""
@@ -390,14 +394,14 @@ def cli_group() -> None:
     """SEPA commands."""
 
 
-@cli_group.command("export", help="Exporter les prélèvements échus d'une campagne (pain.008.001.02).")
-@click.option("--campaign", "campaign_id", type=int, required=True, help="Identifiant de la campagne.")
+@cli_group.command("export", help="Exporter les prélèvements échus (pain.008.001.02), d'une campagne ou de tous.")
+@click.option("--campaign", "campaign_id", type=int, help="Identifiant de la campagne (par défaut : tous les mandats).")
 @click.option("--collection-date", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--skip-refused", is_flag=True, help="Exporter les autres mandats quand certains sont refusés.")
-def export(campaign_id: int, collection_date: datetime, output: Path, skip_refused: bool) -> None:
+def export(campaign_id: int | None, collection_date: datetime, output: Path, skip_refused: bool) -> None:
     session = db_session()
-    if session.get(Campaign, campaign_id) is None:
+    if campaign_id is not None and session.get(Campaign, campaign_id) is None:
         raise click.ClickException(f"Campagne {campaign_id} introuvable.")
     requested = collection_date.date()
     if requested < paris_today():
