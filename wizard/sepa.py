@@ -26,6 +26,7 @@ member changed bank. Amounts are integer cents end to end; the file is validated
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -110,9 +111,14 @@ def is_non_eea(iban: str) -> bool:
     return iban[:2].upper() in NON_EEA_SEPA_COUNTRIES
 
 
+def sepa_text(value: str) -> str:
+    """Letters without accents: the SEPA character set is basic Latin (sepaxml does the same for names)."""
+    return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+
+
 def address_lines(address: str) -> tuple[str, ...]:
     """At most two 70-character lines (EPC usage rules), split at line breaks and commas."""
-    parts = [p.strip() for chunk in address.splitlines() for p in chunk.split(",") if p.strip()]
+    parts = [sepa_text(p.strip()) for chunk in address.splitlines() for p in chunk.split(",") if p.strip()]
     if len(parts) > 2:
         parts = [", ".join(parts[:-1]), parts[-1]]
     return tuple(p[:70] for p in parts)
