@@ -54,7 +54,7 @@ def sign_subscription(
     rum: str = "HP-2026-000042-99",
     iban: str = IBAN,
     bic: str = "",
-    address: str = PREFILL["postal_address"],
+    address: str = str(PREFILL["postal_address"]),
     holder: str = "Hélène Dupré",
     contract_name: str = "Contrat santé PSC",
 ) -> int:
