@@ -16,6 +16,9 @@ from wizard.flow import DocumentContext
 
 def build_rib_change_documents(ctx: DocumentContext) -> list[DocumentToSign]:
     prefill, details = ctx.prefill, ctx.answers.get("details", {})
+    rum = prefill.get("rum") or ("SPECIMEN" if ctx.specimen else "")  # an HR preview has no mandate
+    if not rum:
+        raise ValueError(f"journey {ctx.journey_public_id}: a RIB change needs the mandate's RUM")
     configured = ctx.catalogue.brand.creditor
     validate_ics(configured.ics)
     # the creditor of the mandate being amended: same ICS, same RUM (a new RUM would be a new mandate)
@@ -33,7 +36,7 @@ def build_rib_change_documents(ctx: DocumentContext) -> list[DocumentToSign]:
         else (holder, "")
     )
     data = mandate.MandateData(
-        rum=prefill["rum"],
+        rum=rum,
         debtor_last_name=names[0],
         debtor_first_name=names[1],
         debtor_address=address,
@@ -48,6 +51,6 @@ def build_rib_change_documents(ctx: DocumentContext) -> list[DocumentToSign]:
         DocumentToSign(
             "mandate", mandate.TITLE, "mandat-sepa-modification.pdf",
             mandate.render_mandate(data, specimen=ctx.specimen),
-            {"template_version": mandate.TEMPLATE_VERSION, "rum": prefill["rum"], "ics": creditor.ics},
+            {"template_version": mandate.TEMPLATE_VERSION, "rum": rum, "ics": creditor.ics},
         )
     ]  # fmt: skip
