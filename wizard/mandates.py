@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import calendar
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -335,7 +336,7 @@ def lapse_date(session: Session, mandate: SepaMandate) -> date:
     months = setting("SEPA_LAPSE_MONTHS")
     index = since.year * 12 + since.month - 1 + months
     year, month = divmod(index, 12)
-    return date(year, month + 1, min(since.day, 28))
+    return date(year, month + 1, min(since.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def lapse_dormant_mandates(session: Session, today: date | None = None) -> list[SepaMandate]:

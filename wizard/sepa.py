@@ -323,6 +323,8 @@ class ExportResult:
     total_cents: int
     refused: dict[str, str]
     file: SepaFile | None
+    #: collections already exported earlier for the same requested date (a re-run exports nothing twice)
+    already_exported: int = 0
 
 
 def export_campaign(
@@ -338,7 +340,7 @@ def export_campaign(
         raise ExportRefused(plan.refused)
     if not plan.lines:
         session.commit()
-        return ExportResult(0, 0, plan.refused, None)
+        return ExportResult(0, 0, plan.refused, None, plan.already_exported)
     xml = build_pain008(default_catalogue(), [c for _, c in plan.lines], requested)
     record = SepaFile(
         direction="export", schema=SCHEMA, message_id=message_id_of(xml), sha256=hashlib.sha256(xml).hexdigest(),
@@ -422,8 +424,9 @@ def export(campaign_id: int | None, collection_date: datetime, output: Path, ski
     for rum, reason in sorted(result.refused.items()):
         click.echo(f"Non exporté — {rum} : {reason}")
     if result.file is None:
+        done = f" ({result.already_exported} déjà exporté(s) pour cette date)" if result.already_exported else ""
         raise click.ClickException(
-            "Aucun prélèvement à exporter à cette date : rien n'est échu, ou tout a déjà été exporté "
+            f"Aucun prélèvement à exporter à cette date{done} : rien n'est échu, ou tout a déjà été exporté "
             "(un prélèvement n'est jamais exporté deux fois)."
         )
     click.echo(

@@ -78,7 +78,8 @@ def test_subscribe_export_reject_change_rib_export_amended(
     again = app.test_cli_runner().invoke(
         args=["sepa", "export", "--collection-date", f"{first.due_date:%Y-%m-%d}", "--output", str(tmp_path / "x.xml")]
     )
-    assert again.exit_code == 1 and "un prélèvement n'est jamais exporté deux fois" in again.output
+    assert again.exit_code == 1 and "(1 déjà exporté(s) pour cette date)" in again.output
+    assert "un prélèvement n'est jamais exporté deux fois" in again.output
 
     # 3. the bank rejects it: account closed
     rejects = tmp_path / "rejets.xml"

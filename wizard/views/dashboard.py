@@ -32,6 +32,9 @@ STATUS_LABELS = {
     ("dispense", JourneyStatus.COMPLETED): "Dispense enregistrée",
     ("designation", JourneyStatus.IN_PROGRESS): "Désignation de bénéficiaires à finaliser",
     ("designation", JourneyStatus.COMPLETED): "Désignation de bénéficiaires enregistrée",
+    ("rib_change", JourneyStatus.IN_PROGRESS): "Modification de RIB à finaliser",
+    ("rib_change", JourneyStatus.COMPLETED): "RIB modifié",
+    ("rib_change", JourneyStatus.CANCELLED): "Modification de RIB abandonnée (vos coordonnées avaient changé)",
 }
 SIGNING_LABEL = "En attente de signature"
 GENERIC_LABELS = {
