@@ -31,10 +31,7 @@ from wizard.subscription import paris_today
 from wizard.tokens import public_url
 
 FLOW_ID = "rib_change"
-NO_MANDATE = (
-    "Vous n'avez pas de mandat de prélèvement en cours : vos coordonnées bancaires pourront être saisies lors "
-    "de votre adhésion."
-)
+NO_MANDATE = "Vous n'avez pas de mandat de prélèvement en cours : il n'y a pas de compte prélevé à modifier."
 STALE_VERSION = (
     "Vos coordonnées bancaires ont été modifiées entre-temps (dans un autre onglet ?). Recommencez la modification "
     "à partir des coordonnées actuelles : rien n'a été changé par cette signature."

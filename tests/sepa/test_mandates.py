@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
-from tests.conftest import login, text_of
+from tests.conftest import hidden_fields, login, text_of
 from tests.sepa.conftest import IBAN, MONTHLY_FAMILY, emails, lines_of, sign_subscription
 from tests.subscription.conftest import read_pdf
 from wizard.db import db_session
@@ -134,6 +134,21 @@ def test_a_mandate_unused_for_36_months_lapses_and_the_member_is_told(app: Flask
     [email] = emails(app, "sepa_mandate_lapsed")
     assert email.subject == "Votre mandat de prélèvement SEPA a expiré"
     assert "depuis 36 mois" in email.text_body and "un nouveau mandat signé est nécessaire" in email.text_body
+
+
+def test_rib_page_tells_a_member_whose_mandate_lapsed(app: Flask, client: FlaskClient, make_user: Any) -> None:
+    user = make_user("helene@example.fr")
+    sign_subscription(app, user, signed_on=date(2026, 12, 4), campaign_effective=date(2027, 1, 1))
+    with app.app_context():
+        lapse_dormant_mandates(db_session(), today=date(2029, 12, 4))
+        db_session().commit()
+    login(client, "helene@example.fr")
+    page = text_of(client.get("/mon-contrat/rib"))
+    assert "Votre mandat de prélèvement HP-2026-000042-99 n'est plus utilisé : Expiré (aucun prélèvement" in page
+    assert "un nouveau mandat signé est nécessaire" in page
+    token = hidden_fields(page)["csrf_token"]
+    refused = client.post("/mon-contrat/rib", data={"csrf_token": token}, follow_redirects=True)
+    assert "Vous n'avez pas de mandat de prélèvement en cours" in text_of(refused)
 
 
 def test_never_collected_mandate_lapses_36_months_after_signature(app: Flask, make_user: Any) -> None:

@@ -11,7 +11,14 @@ from werkzeug.wrappers import Response
 from forms.identifiers import mask_iban
 from wizard import rib_change
 from wizard.db import db_session
-from wizard.mandates import RibNotice, current_mandate, latest_schedule_document, rib_notices, status_label
+from wizard.mandates import (
+    RibNotice,
+    current_mandate,
+    latest_schedule_document,
+    member_mandates,
+    rib_notices,
+    status_label,
+)
 from wizard.views.common import current_actor, me, member_required
 
 bp = Blueprint("rib_change", __name__)
@@ -23,6 +30,7 @@ def start() -> str:
     session = db_session()
     mandate = current_mandate(session, me())
     details = mandate.current.details if mandate is not None else None
+    ended = next((m for m in member_mandates(session, me()) if not m.collectable), None) if mandate is None else None
     return render_template(
         "sepa/rib.html",
         mandate=mandate,
@@ -32,6 +40,8 @@ def start() -> str:
         notices=rib_notices(session, me().id),
         schedule=latest_schedule_document(session, me().id),
         no_mandate=rib_change.NO_MANDATE,
+        ended=ended,
+        ended_status=status_label(ended) if ended is not None else "",
     )
 
 
