@@ -13,12 +13,15 @@ amended if and only if the signature is recorded — never half-amended:
   RIB » is queued.
 
 Two tabs, or a second journey signed after the first, cannot amend from stale details: the amendment is
-recorded only when the mandate's version is still the one the journey started from.
+recorded only when the mandate's version is still the one the journey started from. The journey's pages
+and its code page are guarded (``wizard.views.rib_change.guard_rib_change``): a stale RIB change is
+cancelled with a clear message before anything is signed.
 """
 
 from __future__ import annotations
 
 from schwifty import IBAN
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forms.identifiers import mask_iban
@@ -26,15 +29,25 @@ from forms.rib_change import iban_fingerprint
 from wizard import engine, steps
 from wizard.mail import queue_email
 from wizard.mandates import completed_request, current_mandate, set_status
-from wizard.models import Journey, MandateStatus, SepaMandate, SepaMandateVersion, User, utcnow
+from wizard.models import (
+    Journey,
+    MandateStatus,
+    SepaMandate,
+    SepaMandateVersion,
+    SignatureRequest,
+    SignatureStatus,
+    User,
+    utcnow,
+)
+from wizard.signing import void_request
 from wizard.subscription import paris_today
 from wizard.tokens import public_url
 
 FLOW_ID = "rib_change"
 NO_MANDATE = "Vous n'avez pas de mandat de prélèvement en cours : il n'y a pas de compte prélevé à modifier."
 STALE_VERSION = (
-    "Vos coordonnées bancaires ont été modifiées entre-temps (dans un autre onglet ?). Recommencez la modification "
-    "à partir des coordonnées actuelles : rien n'a été changé par cette signature."
+    "Votre mandat de prélèvement a changé depuis le début de cette modification (autre onglet, mandat expiré ou "
+    "révoqué) : elle a été annulée et rien n'a été modifié. Recommencez à partir de vos coordonnées actuelles."
 )
 
 
@@ -78,13 +91,35 @@ def start(session: Session, owner: User, actor: engine.Actor) -> Journey:
     return journey
 
 
+def is_stale(session: Session, journey: Journey) -> bool:
+    """The mandate changed (new version, lapsed, revoked) since this RIB change started: it cannot be signed."""
+    prefill = (journey.context or {}).get("prefill", {})
+    mandate = session.get(SepaMandate, prefill.get("mandate_id"))
+    return (
+        mandate is None
+        or mandate.owner_id != journey.owner_id
+        or not mandate.collectable
+        or mandate.current.version != prefill.get("from_version")
+    )
+
+
+def close_stale(session: Session, journey: Journey, actor: engine.Actor) -> None:
+    """Cancel a RIB change that can no longer be signed, and void its pending signature (commits)."""
+    for request in session.scalars(
+        select(SignatureRequest).where(
+            SignatureRequest.journey_id == journey.id, SignatureRequest.status == SignatureStatus.PENDING
+        )
+    ):
+        void_request(request, "mandate_changed")
+    engine.cancel_journey(session, journey, actor, "mandate_changed_meanwhile")
+    session.commit()
+
+
 def record_amendment(session: Session, journey: Journey) -> None:
     """The signing step's ``on_complete``: record the new mandate version (caller commits)."""
     prefill = (journey.context or {}).get("prefill", {})
     mandate = session.get(SepaMandate, prefill.get("mandate_id"))
-    if mandate is None or mandate.owner_id != journey.owner_id or not mandate.collectable:
-        raise StaleMandateVersion(STALE_VERSION)
-    if mandate.current.version != prefill.get("from_version"):
+    if mandate is None or is_stale(session, journey):  # the pages are guarded: this is the last line of defence
         raise StaleMandateVersion(STALE_VERSION)
     details = steps.effective_answers(journey).get("details", {})
     previous = mandate.current.details

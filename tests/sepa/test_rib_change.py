@@ -181,3 +181,25 @@ def test_member_without_mandate_is_told(client: FlaskClient, make_user: Any) -> 
     response = client.post("/mon-contrat/rib", data={"csrf_token": token}, follow_redirects=True)
     assert "Vous n'avez pas de mandat de prélèvement en cours" in text_of(response)
     assert client.post("/mon-contrat/rib", data={}).status_code == 400  # CSRF
+
+
+def test_mandate_revoked_while_signing_cancels_the_change_with_a_clear_message(
+    app: Flask, client: FlaskClient, make_user: Any
+) -> None:
+    mandate_id = _member(app, client, make_user)
+    ceremony = _change(app, client, IBAN_SAME_BANK)
+    code = emailed_codes(app)[0]
+    token = hidden_fields(client.get(ceremony).get_data(as_text=True))["csrf_token"]  # the page stays open
+    revoked = app.test_cli_runner().invoke(args=["sepa", "revoke", "HP-2026-000042-99"])
+    assert revoked.exit_code == 0, revoked.output
+    response = client.post(ceremony, data={"csrf_token": token, "code": code})  # the right code, too late
+    assert response.status_code == 302 and response.headers["Location"].endswith("/mon-contrat/rib")
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Votre mandat de prélèvement a changé depuis le début de cette modification" in page
+    assert "rien n'a été modifié" in page
+    mandate = _mandate(app, mandate_id)
+    assert [v.version for v in mandate.versions] == [1] and mandate.status == MandateStatus.REVOKED
+    assert emails(app, "sepa_rib_changed") == []
+    with app.app_context():
+        assert db_session().query(Document).filter_by(kind="mandate", signed=True).count() == 0
+    assert "Modification de RIB abandonnée" in text_of(client.get("/mes-demarches"))

@@ -4,8 +4,9 @@ journey (``flows.rib_change``). The journey's pages are the generic journey page
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from forms.identifiers import mask_iban
@@ -19,6 +20,7 @@ from wizard.mandates import (
     rib_notices,
     status_label,
 )
+from wizard.models import Journey, JourneyStatus, SignatureRequest
 from wizard.views.common import current_actor, me, member_required
 
 bp = Blueprint("rib_change", __name__)
@@ -62,3 +64,37 @@ def sepa_rib_notices() -> list[RibNotice]:
     if not current_user.is_authenticated:
         return []
     return rib_notices(db_session(), me().id)
+
+
+#: pages of a journey (by public id) and the code page of its signature (by envelope id)
+JOURNEY_ENDPOINTS = frozenset({"journeys.step", "journeys.current", "signing.document", "signing.returned"})
+CEREMONY_ENDPOINTS = frozenset({"signing.ceremony", "signing.ceremony_submit", "signing.resend_code"})
+
+
+def _guarded_journey() -> Journey | None:
+    args = request.view_args or {}
+    if request.endpoint in JOURNEY_ENDPOINTS:
+        return db_session().scalar(select(Journey).where(Journey.public_id == args.get("public_id")))
+    if request.endpoint in CEREMONY_ENDPOINTS:
+        found = db_session().scalar(
+            select(SignatureRequest).where(SignatureRequest.envelope_id == args.get("envelope_id"))
+        )
+        return found.journey if found is not None else None
+    return None
+
+
+@bp.before_app_request
+def guard_rib_change() -> Response | None:
+    """A RIB change whose mandate changed meanwhile is cancelled before anything is typed or signed."""
+    if not current_user.is_authenticated:
+        return None
+    journey = _guarded_journey()
+    if journey is None or journey.flow_id != rib_change.FLOW_ID or journey.owner_id != me().id:
+        return None
+    if journey.status != JourneyStatus.IN_PROGRESS or journey.is_preview:
+        return None
+    if not rib_change.is_stale(db_session(), journey):
+        return None
+    rib_change.close_stale(db_session(), journey, current_actor())
+    flash(rib_change.STALE_VERSION, "warning")
+    return redirect(url_for("rib_change.start"))
