@@ -188,6 +188,12 @@ def _months_paid(lines: Iterable[SepaCollection]) -> set[date]:
     return paid
 
 
+def _covered_months(mandate: SepaMandate, lines: list[SepaCollection]) -> list[date]:
+    """Every month from the effective month to the end of the échéancier in force (a contract year at least)."""
+    end = max([add_months(mandate.effective_date, 11), *(line.period_end for line in lines)])
+    return [add_months(mandate.effective_date, i) for i in range(months_between(mandate.effective_date, end))]
+
+
 def replace_schedule(
     session: Session,
     mandate: SepaMandate,
@@ -196,7 +202,7 @@ def replace_schedule(
     today: date | None = None,
     effective_date: date | None = None,
 ) -> bool:
-    """Store the échéancier for ``monthly_cents`` over the contract year's months not yet exported.
+    """Store the échéancier for ``monthly_cents`` over the months not yet exported.
 
     Returns False (and changes nothing) when the new échéancier is the one in force; otherwise cancels the
     lines not yet exported, stores the new ones, renders the PDF and queues the pre-notification email.
@@ -206,18 +212,17 @@ def replace_schedule(
         mandate.effective_date = effective_date
     lines = scheduled_lines(session, mandate)
     paid = _months_paid(lines)
-    year = [add_months(mandate.effective_date, i) for i in range(12)]
-    to_pay = [m for m in year if m not in paid and m >= month_start(mandate.effective_date)]
+    to_pay = [m for m in _covered_months(mandate, lines) if m not in paid]
     pending = [line for line in lines if line.status == CollectionStatus.SCHEDULED]
-    keep_notice = [
+    in_force = [
         ScheduledDebit(line.due_date, line.amount_cents, line.period_start, line.period_end) for line in pending
     ]
-    fresh = compute_schedule(
+    unchanged = compute_schedule(
         mandate.effective_date, monthly_cents, pending[0].notified_on if pending else today,
         collection_day=setting("SEPA_COLLECTION_DAY"), notice_days=setting("SEPA_PRENOTIFICATION_DAYS"),
         months=to_pay,
     )  # fmt: skip
-    if mandate.schedule_version and fresh == keep_notice:
+    if mandate.schedule_version and unchanged == in_force:
         return False
     debits = compute_schedule(
         mandate.effective_date, monthly_cents, today,
@@ -226,6 +231,12 @@ def replace_schedule(
     )  # fmt: skip
     for line in pending:
         line.status = CollectionStatus.CANCELLED
+    _store(session, mandate, debits, today, renewal=False)
+    return True
+
+
+def _store(session: Session, mandate: SepaMandate, debits: list[ScheduledDebit], today: date, *, renewal: bool) -> None:
+    """A new échéancier version: its lines, its PDF and the pre-notification email."""
     mandate.schedule_version += 1
     for debit in debits:
         session.add(
@@ -237,22 +248,51 @@ def replace_schedule(
         )  # fmt: skip
     session.flush()
     if debits:
-        _send_schedule(session, mandate, debits, today)
-    return True
+        _send_schedule(session, mandate, debits, today, renewal=renewal)
 
 
-def schedule_data(mandate: SepaMandate, debits: list[ScheduledDebit], issued_on: date) -> schedule_pdf.ScheduleData:
+def renew_schedules(session: Session, today: date | None = None) -> list[SepaMandate]:
+    """Send next year's échéancier to every collectable mandate whose échéancier ends within two months
+    (caller commits). The lines in force are kept; the new year's are added with a new version."""
+    today = today or paris_today()
+    renewed = []
+    query = select(SepaMandate).where(SepaMandate.status.in_((MandateStatus.ACTIVE, MandateStatus.AMENDED)))
+    for mandate in session.scalars(query.order_by(SepaMandate.id)):
+        lines = scheduled_lines(session, mandate)
+        if not lines:
+            continue  # nothing is debited (a contribution of zero)
+        last = max(line.period_end for line in lines)
+        if last >= add_months(month_start(today), 2):
+            continue
+        terms = journey_terms(mandate.journey, mandate.signed_on)
+        months = [add_months(last, i + 1) for i in range(12)]
+        debits = compute_schedule(
+            mandate.effective_date, terms.monthly_cents if terms else 0, today,
+            collection_day=setting("SEPA_COLLECTION_DAY"), notice_days=setting("SEPA_PRENOTIFICATION_DAYS"),
+            months=months,
+        )  # fmt: skip
+        if debits:
+            _store(session, mandate, debits, today, renewal=True)
+            renewed.append(mandate)
+    return renewed
+
+
+def schedule_data(
+    mandate: SepaMandate, debits: list[ScheduledDebit], issued_on: date, *, renewal: bool = False
+) -> schedule_pdf.ScheduleData:
     details = mandate.current.details
     return schedule_pdf.ScheduleData(
         contract_name=mandate.contract_name, rum=mandate.rum, holder=details["holder"],
         masked_iban=mask_iban(details["iban"]), effective_date=mandate.effective_date, issued_on=issued_on,
         notice_days=setting("SEPA_PRENOTIFICATION_DAYS"), debits=debits, version=mandate.schedule_version,
-        brand=default_catalogue().brand,
+        renewal=renewal, brand=default_catalogue().brand,
     )  # fmt: skip
 
 
-def _send_schedule(session: Session, mandate: SepaMandate, debits: list[ScheduledDebit], today: date) -> None:
-    content = schedule_pdf.render_schedule(schedule_data(mandate, debits, today))
+def _send_schedule(
+    session: Session, mandate: SepaMandate, debits: list[ScheduledDebit], today: date, *, renewal: bool
+) -> None:
+    content = schedule_pdf.render_schedule(schedule_data(mandate, debits, today, renewal=renewal))
     document = Document(
         public_id=secrets.token_urlsafe(16), journey=mandate.journey, kind=SCHEDULE_KIND,
         title=f"{schedule_pdf.TITLE} (version {mandate.schedule_version})", filename=SCHEDULE_FILENAME,
@@ -267,7 +307,8 @@ def _send_schedule(session: Session, mandate: SepaMandate, debits: list[Schedule
         session, to=owner.email, subject="Votre échéancier de cotisation", template="sepa_schedule",
         context={
             "first_name": owner.first_name, "contract_name": mandate.contract_name, "rum": mandate.rum,
-            "debits": debits, "first": first, "replaces": mandate.schedule_version > 1,
+            "debits": debits, "first": first, "replaces": mandate.schedule_version > 1 and not renewal,
+            "renewal": renewal,
             "notice_days": setting("SEPA_PRENOTIFICATION_DAYS"), "documents_url": public_url("documents.my_documents"),
         },
         user_id=owner.id, journey=mandate.journey,

@@ -47,6 +47,7 @@ from wizard.mandates import (
     lapse_dormant_mandates,
     mandate_of_journey,
     record_signed_mandate,
+    renew_schedules,
     set_status,
     setting,
 )
@@ -334,6 +335,8 @@ def export_campaign(
     :class:`ExportRefused` when a mandate is refused (nothing written) unless ``skip_refused``."""
     for mandate in lapse_dormant_mandates(session):
         click.echo(f"Mandat {mandate.rum} expiré (36 mois sans prélèvement) : le membre est prévenu.")
+    for mandate in renew_schedules(session):
+        click.echo(f"Mandat {mandate.rum} : échéancier de l'année à venir envoyé.")
     plan = plan_export(session, campaign_id, requested)
     if plan.refused and not skip_refused:
         session.commit()  # lapses and backfilled mandates are kept; nothing is exported
@@ -443,6 +446,16 @@ def lapse() -> None:
     for mandate in lapsed:
         click.echo(f"Mandat {mandate.rum} expiré : le membre est prévenu.")
     click.echo(f"{len(lapsed)} mandat(s) expiré(s).")
+
+
+@cli_group.command(
+    "renew-schedules", help="Envoyer l'échéancier de l'année à venir aux mandats dont l'échéancier finit."
+)
+def renew() -> None:
+    session = db_session()
+    renewed = renew_schedules(session)
+    session.commit()
+    click.echo(f"{len(renewed)} échéancier(s) de l'année à venir envoyé(s).")
 
 
 @cli_group.command("revoke", help="Révoquer un mandat (fin de contrat, demande du membre) : plus aucun prélèvement.")

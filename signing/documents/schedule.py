@@ -48,6 +48,8 @@ class ScheduleData:
     debits: Sequence[ScheduledDebit]
     #: 1 for the first échéancier, +1 each time amounts or dates changed
     version: int = 1
+    #: next year's échéancier (it adds debits) rather than a replacement after a change
+    renewal: bool = False
     brand: Brand = field(default_factory=_default_brand)
 
     @property
@@ -56,7 +58,9 @@ class ScheduleData:
 
 
 def _intro(data: ScheduleData) -> str:
-    replaces = " Il remplace l'échéancier précédent." if data.version > 1 else ""
+    replaces = ""
+    if data.version > 1:
+        replaces = " Il couvre l'année à venir." if data.renewal else " Il remplace l'échéancier précédent."
     return (
         f"Conformément à votre mandat de prélèvement SEPA, voici la date et le montant de chacun des "
         f"prélèvements de vos cotisations pour votre contrat {data.contract_name}. Ce document vous est adressé "

@@ -14,7 +14,7 @@ from tests.conftest import hidden_fields, login, text_of
 from tests.sepa.conftest import IBAN, MONTHLY_FAMILY, emails, lines_of, sign_subscription
 from tests.subscription.conftest import read_pdf
 from wizard.db import db_session
-from wizard.mandates import lapse_dormant_mandates, recompute_schedule
+from wizard.mandates import lapse_dormant_mandates, recompute_schedule, renew_schedules
 from wizard.models import CollectionStatus, Document, MandateStatus, SepaMandate, User
 
 
@@ -158,3 +158,29 @@ def test_never_collected_mandate_lapses_36_months_after_signature(app: Flask, ma
         session = db_session()
         assert lapse_dormant_mandates(session, today=date(2029, 12, 3)) == []
         assert len(lapse_dormant_mandates(session, today=date(2029, 12, 4) + timedelta(days=0))) == 1
+
+
+def test_next_years_schedule_is_sent_two_months_before_the_end(app: Flask, make_user: Any) -> None:
+    user = make_user("helene@example.fr")
+    mandate_id = sign_subscription(app, user, signed_on=date(2026, 12, 4), campaign_effective=date(2027, 1, 1))
+    with app.app_context():
+        session = db_session()
+        assert renew_schedules(session, today=date(2027, 10, 31)) == []
+        assert [m.id for m in renew_schedules(session, today=date(2027, 11, 2))] == [mandate_id]
+        session.commit()
+        assert renew_schedules(session, today=date(2027, 11, 3)) == []  # once
+        # a later change recomputes over both years, keeping what is unchanged
+        owner = session.get(User, user.id)
+        assert owner is not None and recompute_schedule(session, owner, today=date(2027, 11, 5)) == []
+    lines = [line for line in lines_of(app, mandate_id) if line.status == CollectionStatus.SCHEDULED]
+    assert [line.due_date for line in lines] == [date(2027, m, 5) for m in range(1, 13)] + [
+        date(2028, m, 5) for m in range(1, 13)
+    ]
+    assert {line.schedule_version for line in lines[12:]} == {2} and lines[12].notified_on == date(2027, 11, 2)
+    renewal = emails(app, "sepa_schedule")[-1]
+    assert "Voici votre échéancier de cotisation pour l'année à venir" in renewal.text_body
+    assert "Premier prélèvement : 46,00 € le 05/01/2028 (Cotisation de janvier 2028)." in renewal.text_body
+    with app.app_context():
+        latest = db_session().scalars(select(Document).where(Document.kind == "schedule").order_by(Document.id)).all()
+        pdf = read_pdf(latest[-1].content)
+    assert "Il couvre l'année à venir." in pdf and "05/01/2028" in pdf and "05/12/2027" not in pdf
