@@ -94,7 +94,7 @@ def start(session: Session, owner: User, actor: engine.Actor) -> Journey:
 def is_stale(session: Session, journey: Journey) -> bool:
     """The mandate changed (new version, lapsed, revoked) since this RIB change started: it cannot be signed."""
     prefill = (journey.context or {}).get("prefill", {})
-    mandate = session.get(SepaMandate, prefill.get("mandate_id"))
+    mandate = session.get(SepaMandate, prefill["mandate_id"]) if prefill.get("mandate_id") else None
     return (
         mandate is None
         or mandate.owner_id != journey.owner_id
@@ -118,7 +118,7 @@ def close_stale(session: Session, journey: Journey, actor: engine.Actor) -> None
 def record_amendment(session: Session, journey: Journey) -> None:
     """The signing step's ``on_complete``: record the new mandate version (caller commits)."""
     prefill = (journey.context or {}).get("prefill", {})
-    mandate = session.get(SepaMandate, prefill.get("mandate_id"))
+    mandate = session.get(SepaMandate, prefill["mandate_id"]) if prefill.get("mandate_id") else None
     if mandate is None or is_stale(session, journey):  # the pages are guarded: this is the last line of defence
         raise StaleMandateVersion(STALE_VERSION)
     details = steps.effective_answers(journey).get("details", {})

@@ -93,6 +93,8 @@ def guard_rib_change() -> Response | None:
         return None
     if journey.status != JourneyStatus.IN_PROGRESS or journey.is_preview:
         return None
+    if not (journey.context or {}).get("prefill", {}).get("mandate_id"):
+        return None  # not started on a mandate (only tests do that): nothing to compare with
     if not rib_change.is_stale(db_session(), journey):
         return None
     rib_change.close_stale(db_session(), journey, current_actor())
