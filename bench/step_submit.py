@@ -27,9 +27,9 @@ from tests.conftest import PASSWORD
 from tests.scale.nodes import Node, Visitor, production_env, start_node
 from wizard import create_app
 from wizard.db import db_engine, db_session
+from wizard.entry.passwords import hash_password
 from wizard.migrate import upgrade_database
 from wizard.models import Role, User
-from wizard.passwords import hash_password
 
 BARE_TABLE = Table("bench_writes", MetaData(), Column("id", Integer, primary_key=True), Column("payload", String(200)))
 

@@ -1,15 +1,15 @@
 """« Modifier mon RIB »: new holder and account, check, then the new mandate version signed with a one-time code.
 
-Started from « Mon contrat » (``wizard.views.rib_change``) on the mandate in force, never from the journeys
-list; the amendment is recorded by the signing step's ``on_complete`` (``wizard.rib_change``).
+Started from « Mon contrat » (``wizard.sepa.views``) on the mandate in force, never from the journeys
+list; the amendment is recorded by the signing step's ``on_complete`` (``wizard.sepa.rib_change``).
 """
 
 from __future__ import annotations
 
 from forms.rib_change import RibChangeForm
-from signing.bundles_rib_change import build_rib_change_documents
-from wizard.flow import Flow, FormStep, ReviewStep, SigningStep, TerminalStep
-from wizard.rib_change import record_amendment
+from wizard.journeys.flow import Flow, FormStep, ReviewStep, SigningStep, TerminalStep
+from wizard.sepa.documents import build_rib_change_documents
+from wizard.sepa.rib_change import record_amendment
 
 FLOW = Flow(
     id="rib_change",

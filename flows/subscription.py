@@ -1,23 +1,35 @@
-"""« Adhérer au contrat » (JOURNEYS.md §2): identity, Sécurité sociale, dependants, contacts, bank, signature.
+"""« Adhérer au contrat » (docs/JOURNEYS.md §2): identity, Sécurité sociale, dependants, contacts, bank, signature.
 
 Opened by a validated affiliation (its ``then``), never started by the member. Whether the partner and the
 children pages appear depends on what the affiliation decided: the engine exposes those answers under
-``"affiliation:<step>"`` keys (``wizard.steps.source_key``).
+``"affiliation:<step>"`` keys (``wizard.journeys.steps.source_key``).
 """
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from forms.context import Answers
 from forms.subscription import AFFILIATION_HOUSEHOLD, ChildrenForm, PartnerForm, PersonalForm, SocialSecurityForm
 from forms.subscription_contacts import BANK_EXPLANATION, PREFILLED_WARNING, BankForm, ContactsForm
-from signing.bundles import build_subscription_documents
-from wizard.flow import Answers, Flow, FormStep, ReviewStep, SigningStep, TerminalStep
-from wizard.subscription import on_subscription_completed
+from wizard.journeys.flow import Flow, FormStep, ReviewStep, SigningStep, TerminalStep
+from wizard.models import Journey
+from wizard.sepa.mandates import record_signed_mandate
+from wizard.subscription.documents import build_subscription_documents
+from wizard.subscription.service import on_subscription_completed
 
 PERSONAL = "Infos personnelles"
 HOUSEHOLD = "Infos foyer"
 CONTACTS = "Moyens de contacts"
 BANK = "Coordonnées bancaires"
 SIGNATURE = "Signature électronique"
+
+
+def subscription_signed(session: Session, journey: Journey) -> None:
+    """The signing step's ``on_complete`` (the completion transaction): the confirmation email, then the SEPA
+    mandate record with its échéancier and the pre-notification (``wizard.sepa``, which reads the terms)."""
+    on_subscription_completed(session, journey)
+    record_signed_mandate(session, journey)
 
 
 def covers_partner(answers: Answers) -> bool:
@@ -69,7 +81,7 @@ FLOW = Flow(
         SigningStep(
             id="signature", title="Je lis et je signe mes documents", stage=SIGNATURE,
             documents=build_subscription_documents,
-            submit_label="J'accepte les conditions et je souscris", on_complete=on_subscription_completed,
+            submit_label="J'accepte les conditions et je souscris", on_complete=subscription_signed,
         ),
         TerminalStep(
             id="confirmation", title="Merci d'avoir choisi notre mutuelle !", stage="Confirmation",

@@ -14,9 +14,9 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from forms.base import StepForm
+from forms.context import StepContext
 from forms.identifiers import IdentifierError, bic_from_iban, mask_iban, validate_bic, validate_iban
 from forms.validators import BicValidator, IbanValidator
-from wizard.flow import StepContext
 
 SAME_ACCOUNT = "Ce compte est déjà celui qui est prélevé : indiquez le nouveau compte."
 BIC_NEEDED = (

@@ -64,8 +64,8 @@ def _fill_development_defaults(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from wizard import crypto  # noqa: PLC0415 - keep imports of app parts inside the factory
-    from wizard.auth import init_login  # noqa: PLC0415
     from wizard.db import init_db  # noqa: PLC0415
+    from wizard.entry.auth import init_login  # noqa: PLC0415
     from wizard.extensions import csrf, limiter  # noqa: PLC0415
     from wizard.security import register_security_headers  # noqa: PLC0415
 
@@ -79,29 +79,43 @@ def register_extensions(app: Flask) -> None:
 
 def register_flows(app: Flask) -> None:
     from flows import all_flows  # noqa: PLC0415
-    from wizard.registry import init_registry  # noqa: PLC0415
+    from wizard.journeys.registry import init_registry  # noqa: PLC0415
 
     init_registry(app, all_flows())
 
 
 def register_blueprints(app: Flask) -> None:
-    from wizard.views import blueprints  # noqa: PLC0415
+    """Every page of the product, feature by feature (imported here, never looked up by name)."""
+    from wizard.dashboard import views as dashboard  # noqa: PLC0415 - app parts load inside the factory
+    from wizard.designation import views as designation  # noqa: PLC0415
+    from wizard.entry.views import accounts, auth, invitations, session  # noqa: PLC0415
+    from wizard.hr.views import campaigns, flows, funnel, preview  # noqa: PLC0415
+    from wizard.journeys import views as journeys  # noqa: PLC0415
+    from wizard.mail import views as mailbox  # noqa: PLC0415
+    from wizard.sepa import views as sepa  # noqa: PLC0415
+    from wizard.signatures import documents, docusign  # noqa: PLC0415
+    from wizard.signatures import views as signatures  # noqa: PLC0415
+    from wizard.subscription import views as subscription  # noqa: PLC0415
 
-    for blueprint in blueprints():
-        app.register_blueprint(blueprint)
+    for module in (
+        auth, dashboard, journeys, signatures, docusign, preview, flows, funnel, session, documents,
+        subscription, designation, sepa, invitations, accounts, campaigns, mailbox,
+    ):  # fmt: skip
+        app.register_blueprint(module.bp)
+    signatures.register_signing_step(app)
 
 
 def register_templates(app: Flask) -> None:
-    from forms.base import form_errors, french_date, short_date  # noqa: PLC0415
-    from wizard.pricing import format_euros  # noqa: PLC0415
+    from config.formats import euros, long_date, short_date  # noqa: PLC0415
+    from forms.base import form_errors  # noqa: PLC0415
 
-    app.jinja_env.filters.update(euros=format_euros, french_date=french_date, short_date=short_date)
+    app.jinja_env.filters.update(euros=euros, french_date=long_date, short_date=short_date)
     app.jinja_env.globals.update(form_errors=form_errors)
     app.context_processor(lambda: {"brand": default_catalogue().brand, "catalogue": default_catalogue()})
 
 
 def register_errors(app: Flask) -> None:
-    from wizard.views.errors import register_error_pages  # noqa: PLC0415
+    from wizard.errors import register_error_pages  # noqa: PLC0415
 
     register_error_pages(app)
 

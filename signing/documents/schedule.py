@@ -9,27 +9,38 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from reportlab.platypus import Flowable
 
 from config.catalogue import Brand, Creditor, default_catalogue
+from config.formats import euros, long_date, short_date
 from signing.documents.layout import (
     CONTENT_WIDTH,
     DocumentInfo,
-    euros,
-    french_date,
     heading,
     key_values,
-    long_date,
     para,
     render_document,
     table,
     title,
 )
-from wizard.schedule import ScheduledDebit
 
 TEMPLATE_VERSION = "2026.1"
 TITLE = "Échéancier de cotisation"
+
+
+class ScheduledDebit(Protocol):
+    """One line of the échéancier as the document prints it (``wizard.sepa.schedule.ScheduledDebit``)."""
+
+    @property
+    def due_date(self) -> date: ...
+
+    @property
+    def amount_cents(self) -> int: ...
+
+    @property
+    def label(self) -> str: ...
 
 
 def _default_brand() -> Brand:
@@ -71,7 +82,7 @@ def _intro(data: ScheduleData) -> str:
 
 def _story(data: ScheduleData) -> list[Flowable]:
     rows = [["Date de prélèvement", "Période", "Montant"]]
-    rows += [[french_date(d.due_date), d.label, euros(d.amount_cents)] for d in data.debits]
+    rows += [[short_date(d.due_date), d.label, euros(d.amount_cents)] for d in data.debits]
     rows.append(["Total", "", euros(sum(d.amount_cents for d in data.debits))])
     widths = [CONTENT_WIDTH * 0.25, CONTENT_WIDTH * 0.5, CONTENT_WIDTH * 0.25]
     return [

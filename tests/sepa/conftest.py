@@ -12,11 +12,12 @@ import xmlschema
 from flask import Flask
 from sqlalchemy import select
 
+from flows.subscription import subscription_signed
 from tests.subscription.conftest import BANK, FAMILY, PREFILL, make_campaign
-from wizard import engine
 from wizard.db import db_session
-from wizard.iso20022 import CAMT_054, PAIN_002, xsd_path
+from wizard.journeys import engine
 from wizard.models import (
+    Actor,
     JourneyStatus,
     OutboxMessage,
     SepaCollection,
@@ -26,7 +27,7 @@ from wizard.models import (
     StepAnswer,
     User,
 )
-from wizard.subscription import on_subscription_completed
+from wizard.sepa.iso20022 import CAMT_054, PAIN_002, xsd_path
 
 PAIN_008_XSD = Path(sepaxml.__file__).with_name("schemas") / "pain.008.001.02.xsd"
 NS_008 = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
@@ -66,7 +67,7 @@ def sign_subscription(
         campaign = make_campaign(session, campaign_effective)
         campaign.contract_name = contract_name
         journey = engine.start_journey(
-            session, owner, "subscription", engine.Actor(owner.id), campaign=campaign,
+            session, owner, "subscription", Actor(owner.id), campaign=campaign,
             prefill=PREFILL, sources={"affiliation": dict(FAMILY)},
         )  # fmt: skip
         journey.answers.append(
@@ -83,7 +84,7 @@ def sign_subscription(
             evidence={"documents": [{"kind": "bulletin"}, {"kind": "mandate", "rum": rum, "ics": "FR46ZZZ005002"}]},
         ))  # fmt: skip
         session.flush()
-        on_subscription_completed(session, journey)
+        subscription_signed(session, journey)
         journey.status, journey.state, journey.completed_at = JourneyStatus.COMPLETED, "confirmation", signed_at
         session.commit()
         mandate = session.scalar(select(SepaMandate).where(SepaMandate.journey_id == journey.id))

@@ -25,8 +25,8 @@ from tests.sepa.conftest import (
 )
 from wizard.db import db_session
 from wizard.models import CollectionStatus, MandateStatus, SepaFile, SepaMandate, SepaMandateVersion, utcnow
-from wizard.sepa import ExportRefused, ExportResult, export_campaign, plan_export
-from wizard.subscription import paris_today
+from wizard.sepa.export import ExportRefused, ExportResult, export_campaign, plan_export
+from wizard.subscription.service import paris_today
 
 
 def _export(app: Flask, on: date, output: Path, *, campaign_id: int | None = None, skip: bool = False) -> ExportResult:

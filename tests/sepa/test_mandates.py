@@ -14,8 +14,8 @@ from tests.conftest import hidden_fields, login, text_of
 from tests.sepa.conftest import IBAN, MONTHLY_FAMILY, emails, lines_of, sign_subscription
 from tests.subscription.conftest import read_pdf
 from wizard.db import db_session
-from wizard.mandates import lapse_dormant_mandates, recompute_schedule, renew_schedules
 from wizard.models import CollectionStatus, Document, MandateStatus, SepaMandate, User
+from wizard.sepa.mandates import lapse_dormant_mandates, recompute_schedule, renew_schedules
 
 
 def test_signature_records_the_mandate_with_its_schedule_and_pre_notification(
@@ -78,7 +78,7 @@ def test_signing_again_records_nothing_twice(app: Flask, make_user: Any) -> None
         session = db_session()
         mandate = session.get(SepaMandate, mandate_id)
         assert mandate is not None
-        from wizard.mandates import record_signed_mandate  # noqa: PLC0415
+        from wizard.sepa.mandates import record_signed_mandate  # noqa: PLC0415
 
         assert record_signed_mandate(session, mandate.journey) is mandate
         session.commit()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.conftest import login, submit, text_of
 from tests.sepa.conftest import IBAN, IBAN_SAME_BANK, NS_008, PAIN_008_XSD, emails, pain002, validate
-from tests.signing_flow.conftest import emailed_codes, post_code, sign_up_to_ceremony
+from tests.signatures.conftest import emailed_codes, enter_signing, post_code
 from tests.subscription.conftest import BANK, CHILDREN, CONTACTS, PARTNER, PERSONAL, SOCIAL
 from tests.subscription.test_affiliation_to_signing import _affiliate_family, _subscription_base
 from wizard.db import db_session
@@ -30,7 +30,7 @@ def _subscribe(app: Flask, client: FlaskClient) -> None:
         ("contacts", CONTACTS), ("bank", BANK), ("review", {}),
     ):  # fmt: skip
         submit(client, f"{base}/{step}", data)
-    ceremony = sign_up_to_ceremony(client, f"{base}/signature")
+    ceremony = enter_signing(client, f"{base}/signature")
     client.get(ceremony)
     done = post_code(client, ceremony, emailed_codes(app)[-1])
     assert done.headers["Location"].endswith("/confirmation"), done.headers["Location"]
@@ -99,7 +99,7 @@ def test_subscribe_export_reject_change_rib_export_amended(
     base = _start(client)
     submit(client, f"{base}/details", {"account_holder": "Hélène Dupré", "iban": IBAN_SAME_BANK, "bic": ""})
     submit(client, f"{base}/review", {})
-    ceremony = sign_up_to_ceremony(client, f"{base}/signature")
+    ceremony = enter_signing(client, f"{base}/signature")
     client.get(ceremony)
     assert post_code(client, ceremony, emailed_codes(app)[-1]).headers["Location"].endswith("/done")
     [changed] = emails(app, "sepa_rib_changed")

@@ -14,7 +14,7 @@ from tests.conftest import login, text_of
 from tests.sepa.conftest import MONTHLY_FAMILY, camt054, emails, lines_of, pain002, sign_subscription
 from wizard.db import db_session
 from wizard.models import CollectionStatus, SepaFile, SepaMandate
-from wizard.sepa import export_campaign
+from wizard.sepa.export import export_campaign
 
 
 def _exported(app: Flask, make_user: Any, tmp_path: Path) -> tuple[int, str, str]:

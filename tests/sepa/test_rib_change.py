@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from tests.conftest import hidden_fields, login, submit, text_of
 from tests.sepa.conftest import IBAN, IBAN_OTHER_BANK, IBAN_SAME_BANK, emails, sign_subscription
-from tests.signing_flow.conftest import emailed_codes, post_code, sign_up_to_ceremony
+from tests.signatures.conftest import emailed_codes, enter_signing, post_code
 from tests.subscription.conftest import read_pdf
 from wizard.db import db_session
 from wizard.models import Document, MandateStatus, SepaMandate, SigningCode, utcnow
@@ -91,7 +91,7 @@ def _change(app: Flask, client: FlaskClient, new_iban: str, holder: str = "Hél�
     assert "Mandat de prélèvement SEPA" in signing and "Je signe et je reçois un code" in signing
     mandate_pdf = read_pdf(client.get(f"{base}/documents/mandate.pdf").data)
     assert "HP-2026-000042-99" in mandate_pdf and "Paiement récurrent" in mandate_pdf
-    ceremony = sign_up_to_ceremony(client, f"{base}/signature")
+    ceremony = enter_signing(client, f"{base}/signature")
     client.get(ceremony)  # opening the code page emails the one-time code
     return ceremony
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from wizard.schedule import ScheduledDebit, compute_schedule, period_label
+from wizard.sepa.schedule import ScheduledDebit, compute_schedule, period_label
 
 
 def _schedule(effective: date, notified: date, cents: int = 4600) -> list[ScheduledDebit]:

@@ -12,15 +12,15 @@ import xmlschema
 from flask import Flask
 
 from config.catalogue import default_catalogue
+from config.formats import euros
 from tests.subscription.conftest import BANK, FAMILY, PREFILL, make_campaign
-from wizard import engine
-from wizard.dates import contract_effective_date
 from wizard.db import db_session
-from wizard.models import JourneyStatus, SignatureRequest, SignatureStatus, StepAnswer, User, utcnow
-from wizard.pricing import format_euros
-from wizard.schedule import compute_schedule
-from wizard.sepa import Collection, build_pain008
-from wizard.subscription import paris_today
+from wizard.journeys import engine
+from wizard.models import Actor, JourneyStatus, SignatureRequest, SignatureStatus, StepAnswer, User, utcnow
+from wizard.sepa.export import Collection, build_pain008
+from wizard.sepa.schedule import compute_schedule
+from wizard.subscription.dates import contract_effective_date
+from wizard.subscription.service import paris_today
 
 XSD = Path(sepaxml.__file__).with_name("schemas") / "pain.008.001.02.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
@@ -54,7 +54,7 @@ def _signed_subscription(app: Flask, user: User, rum: str) -> int:
         assert owner is not None
         campaign = make_campaign(session)
         journey = engine.start_journey(
-            session, owner, "subscription", engine.Actor(owner.id), campaign=campaign,
+            session, owner, "subscription", Actor(owner.id), campaign=campaign,
             prefill=PREFILL, sources={"affiliation": dict(FAMILY)},
         )  # fmt: skip
         journey.answers.append(
@@ -86,7 +86,7 @@ def test_cli_exports_the_signed_mandates_of_a_campaign(app: Flask, make_user: An
         "--output", str(output),
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert f"1 prélèvement(s), total {format_euros(first.amount_cents)}" in result.output
+    assert f"1 prélèvement(s), total {euros(first.amount_cents)}" in result.output
     xml = output.read_text(encoding="utf-8")
     xmlschema.XMLSchema(str(XSD)).validate(xml)
     assert "<MndtId>HP-2026-000042-99</MndtId>" in xml

@@ -5,8 +5,9 @@ from wizard.models.campaigns import Campaign, Invitation
 from wizard.models.designations import BeneficiaryDesignation, ReauthCode
 from wizard.models.documents import Document, OutboxMessage, OutboxStatus, SignatureRequest, SignatureStatus
 from wizard.models.hr_indexes import HR_INDEXES
-from wizard.models.journeys import Journey, JourneyEvent, JourneyStatus, StepAnswer
+from wizard.models.journeys import Actor, Journey, JourneyEvent, JourneyStatus, StepAnswer
 from wizard.models.sepa import (
+    SCHEDULE_KIND,
     CollectionStatus,
     MandateStatus,
     SepaCollection,
@@ -20,6 +21,8 @@ from wizard.models.users import Role, User
 
 __all__ = [
     "HR_INDEXES",
+    "SCHEDULE_KIND",
+    "Actor",
     "Base",
     "BeneficiaryDesignation",
     "Campaign",

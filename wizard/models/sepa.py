@@ -25,6 +25,9 @@ from wizard.models.journeys import Journey
 from wizard.models.types import EncryptedJSON
 from wizard.models.users import User
 
+#: ``Document.kind`` of an échéancier de cotisation: sent, never signed, listed in « Mes documents »
+SCHEDULE_KIND = "schedule"
+
 
 def _enum(cls: type[StrEnum]) -> Enum:
     return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])

@@ -1,0 +1,53 @@
+"""What every step page needs: the journey of the logged-in person, and the rendering of one step."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from sqlalchemy import select
+
+from wizard.db import db_session
+from wizard.journeys import steps
+from wizard.journeys.flow import FormStep, ReviewStep, SigningStep, Step, TerminalStep
+from wizard.models import Journey
+from wizard.web import me
+
+
+def load_owned_journey(public_id: str) -> Journey:
+    """The journey if it belongs to the logged-in person; anybody else's is a 404, never a 403."""
+    journey = db_session().scalar(select(Journey).where(Journey.public_id == public_id))
+    if journey is None or journey.owner_id != me().id:
+        abort(404)
+    return journey
+
+
+def render_step(journey: Journey, step: Step, form: object | None = None) -> str:
+    flow = steps.flow_of(journey)
+    context = steps.step_context(journey)
+    if isinstance(step, FormStep):
+        form = steps.display_form(journey, step, context, form)  # type: ignore[arg-type]
+    answer = journey.answer_for(step.id)
+    page = {
+        "journey": journey,
+        "flow": flow,
+        "step": step,
+        "form": form,
+        "context": context,
+        "stepper": steps.stepper(journey, flow, step.id),
+        "previous_step_id": steps.previous_step_id(journey, flow, step.id),
+        "is_draft": bool(answer and answer.is_draft),
+        "sections": steps.review_sections(journey, flow, step.id) if isinstance(step, ReviewStep) else [],
+        "answers": steps.effective_answers(journey, flow),
+    }
+    return render_template(_template_for(step), **page)
+
+
+def _template_for(step: Step) -> str:
+    if step.template:
+        return step.template
+    if isinstance(step, ReviewStep):
+        return "review.html"
+    if isinstance(step, TerminalStep):
+        return "terminal.html"
+    if isinstance(step, SigningStep):
+        return "signing_step.html"
+    return "step.html"
