@@ -76,6 +76,19 @@ class BaseConfig:
     #: WTForms' own French catalogue (Meta.locales) rather than Flask-Babel, which this app does not use
     WTF_I18N_ENABLED = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: supporting documents (wizard.proofs): size of one file, pages of one PDF, files sent at once
+    PROOF_MAX_BYTES = 5 * 1024 * 1024
+    PROOF_MAX_PAGES = 10
+    PROOF_MAX_FILES_PER_UPLOAD = 5
+    #: ClamAV's clamd, as a unix socket path or "host:port"; unset: files are not scanned (a warning shows,
+    #: and production refuses uploads rather than store unscanned files)
+    CLAMD_ADDRESS: str | None = None
+    CLAMD_TIMEOUT = 30
+    #: a family change declared within these days of the event takes effect on the 1st of the month after
+    #: the event; later, on the 1st of the month after the declaration
+    FAMILY_CHANGE_DECLARATION_DAYS = 30
+    #: the reminders command tells a member this many days before a covered child reaches the age limit
+    CHILD_AGE_LIMIT_NOTICE_DAYS = 60
     TESTING = False
     DEBUG = False
 

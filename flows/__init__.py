@@ -12,6 +12,7 @@ FLOW_MODULES = (
     "flows.subscription",
     "flows.dispense",
     "flows.designation",
+    "flows.family_change",
     "flows.rib_change",
 )
 

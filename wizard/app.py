@@ -29,6 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_flows(app)
     register_blueprints(app)
+    register_feature_hooks(app)
     register_templates(app)
     register_errors(app)
     register_cli(app)
@@ -89,9 +90,12 @@ def register_blueprints(app: Flask) -> None:
     from wizard.dashboard import views as dashboard  # noqa: PLC0415 - app parts load inside the factory
     from wizard.designation import views as designation  # noqa: PLC0415
     from wizard.entry.views import accounts, auth, invitations, session  # noqa: PLC0415
+    from wizard.family_change import views as family_change  # noqa: PLC0415
     from wizard.hr.views import campaigns, flows, funnel, preview  # noqa: PLC0415
     from wizard.journeys import views as journeys  # noqa: PLC0415
     from wizard.mail import views as mailbox  # noqa: PLC0415
+    from wizard.proofs import hr_views as proof_review  # noqa: PLC0415
+    from wizard.proofs import views as proofs  # noqa: PLC0415
     from wizard.sepa import views as sepa  # noqa: PLC0415
     from wizard.signatures import documents, docusign  # noqa: PLC0415
     from wizard.signatures import views as signatures  # noqa: PLC0415
@@ -99,10 +103,22 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (
         auth, dashboard, journeys, signatures, docusign, preview, flows, funnel, session, documents,
-        subscription, designation, sepa, invitations, accounts, campaigns, mailbox,
+        subscription, designation, sepa, invitations, accounts, campaigns, mailbox, proofs, proof_review, family_change,
     ):  # fmt: skip
         app.register_blueprint(module.bp)
     signatures.register_signing_step(app)
+    proofs.register_proof_step(app)
+
+
+def register_feature_hooks(app: Flask) -> None:
+    """Features reacting to each other's events, wired here so that neither imports the other."""
+    from wizard.entry.reminders import register_reminder  # noqa: PLC0415
+    from wizard.family_change import reminders as family_reminders  # noqa: PLC0415
+    from wizard.family_change import service as family_change  # noqa: PLC0415
+    from wizard.proofs.review import register_review_hooks  # noqa: PLC0415
+
+    register_review_hooks(app, family_change.FLOW_ID, family_change.on_proof_accepted, family_change.on_proof_refused)
+    register_reminder(app, "age_limit", "limites d'âge annoncées", family_reminders.remind_age_limits)
 
 
 def register_templates(app: Flask) -> None:

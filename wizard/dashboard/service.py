@@ -33,6 +33,8 @@ STATUS_LABELS = {
     ("dispense", JourneyStatus.COMPLETED): "Dispense enregistrée",
     ("designation", JourneyStatus.IN_PROGRESS): "Désignation de bénéficiaires à finaliser",
     ("designation", JourneyStatus.COMPLETED): "Désignation de bénéficiaires enregistrée",
+    ("family_change", JourneyStatus.IN_PROGRESS): "Changement de situation à finaliser",
+    ("family_change", JourneyStatus.COMPLETED): "Changement de situation enregistré — avenant signé",
     ("rib_change", JourneyStatus.IN_PROGRESS): "Modification de RIB à finaliser",
     ("rib_change", JourneyStatus.COMPLETED): "RIB modifié",
     ("rib_change", JourneyStatus.CANCELLED): "Modification de RIB abandonnée (vos coordonnées avaient changé)",

@@ -3,7 +3,9 @@
 - a draft untouched for ``DRAFT_INACTIVITY_DAYS - DRAFT_REMINDER_DAYS`` days gets a reminder; once untouched
   for ``DRAFT_INACTIVITY_DAYS`` it expires (``engine.expire_journey``);
 - ``DEADLINE_REMINDER_DAYS`` before a campaign's deadline, every invited agent who has neither signed nor
-  asked for a dispense is reminded that they will be affiliated on the base cover at that date.
+  asked for a dispense is reminded that they will be affiliated on the base cover at that date;
+- each feature's own reminders, registered at start-up (:func:`register_reminder`: a covered child's age
+  limit, ``wizard.family_change.reminders``).
 
 Safe to run as often as one likes, even concurrently: each reminder carries a ``dedup_key`` (unique in the
 outbox), so nobody gets the same reminder twice. A draft reminder is per idle period: someone who comes back
@@ -12,13 +14,13 @@ and leaves again is reminded again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app, has_app_context
 from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +35,21 @@ from wizard.models import Actor, Campaign, Invitation, Journey, JourneyStatus, O
 SYSTEM = Actor(user_id=None, user_agent="flask reminders run")
 #: finishing one of these flows in the campaign means the agent decided (signed or dispensed)
 DECISION_FLOWS = ("subscription", "dispense")
+REMINDERS_KEY = "wizard.reminders"
+
+#: queues one email unless its ``dedup_key`` was queued before: ``queue_once(session, dedup_key, **email)``
+QueueOnce = Callable[..., int]
+#: a feature's reminders: ``run(session, settings, today, queue_once)`` returns how many it queued
+FeatureReminder = Callable[[Session, Mapping[str, Any], date, QueueOnce], int]
+
+
+def register_reminder(app: Flask, name: str, label: str, run: FeatureReminder) -> None:
+    """A feature's reminders run with the others; ``label`` names their count in the command's report."""
+    app.extensions.setdefault(REMINDERS_KEY, {})[name] = (label, run)
+
+
+def _feature_reminders() -> dict[str, tuple[str, FeatureReminder]]:
+    return dict(current_app.extensions.get(REMINDERS_KEY, {})) if has_app_context() else {}
 
 
 @dataclass
@@ -40,6 +57,8 @@ class ReminderReport:
     draft_reminders: int = 0
     expired: int = 0
     deadline_reminders: int = 0
+    #: per registered feature reminder, how many were queued
+    features: dict[str, int] = field(default_factory=dict)
 
 
 def run_reminders(session: Session, settings: Mapping[str, Any], now: datetime | None = None) -> ReminderReport:
@@ -55,6 +74,8 @@ def run_reminders(session: Session, settings: Mapping[str, Any], now: datetime |
     days = int(settings["DEADLINE_REMINDER_DAYS"])
     for campaign in closing_campaigns(session, now.date(), days):
         report.deadline_reminders += sum(_remind_deadline(session, i) for i in undecided(session, campaign))
+    for name, (_, run) in _feature_reminders().items():
+        report.features[name] = run(session, settings, now.date(), _queue_once)
     return report
 
 
@@ -141,5 +162,7 @@ def run_command() -> None:
     report = run_reminders(db_session(), current_app.config)
     click.echo(
         f"Rappels de brouillon : {report.draft_reminders} ; brouillons expirés : {report.expired} ; "
-        f"rappels d'échéance : {report.deadline_reminders}."
+        f"rappels d'échéance : {report.deadline_reminders}"
+        + "".join(f" ; {label} : {report.features.get(name, 0)}" for name, (label, _) in _feature_reminders().items())
+        + "."
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from forms.base import StepForm
@@ -22,6 +22,7 @@ from forms.context import Answers
 from wizard.db import STALE_MESSAGE
 from wizard.journeys import runtime, steps
 from wizard.journeys.flow import Flow, FormStep, ReviewStep, Step, TerminalStep
+from wizard.journeys.hooks import StepChecker, checker_for
 from wizard.journeys.registry import registry
 from wizard.models import Actor, Campaign, Journey, JourneyEvent, JourneyStatus, StepAnswer, User, utcnow
 
@@ -182,6 +183,11 @@ def _go_next(
         if not form.validate():
             return Outcome("invalid", step_id, form=form)
         _store(journey, step_id, raw, form.cleaned_data(), draft=False)
+    elif (checker := checker_for(step)) is not None and step is not None:
+        check = checker(session, journey, step, raw, True)
+        if check.problems:
+            return Outcome("invalid", step_id, extra={"problems": check.problems})
+        _store(journey, step_id, raw, check.data, draft=False)
     elif isinstance(step, ReviewStep):
         invalid = _first_invalid_step(journey, flow, until=step_id)
         if invalid is not None:
@@ -241,7 +247,20 @@ def _first_invalid_step(journey: Journey, flow: Flow, until: str) -> str | None:
             return None
         if isinstance(step, FormStep) and not steps.stored_form(journey, step, context).validate():
             return step.id
+        checker = checker_for(step)
+        if checker is not None and _fails_check(journey, step, checker):
+            return step.id
     return None
+
+
+def _fails_check(journey: Journey, step: Step, checker: StepChecker) -> bool:
+    """A changed answer may call for something the step's checker misses (a document not sent yet): the
+    review sends the member back there."""
+    session = object_session(journey)
+    answer = journey.answer_for(step.id)
+    if session is None or answer is None or answer.data is None:
+        return True
+    return bool(checker(session, journey, step, answer.data, False).problems)
 
 
 def _move_to_step(session: Session, journey: Journey, step_id: str, actor: Actor) -> None:

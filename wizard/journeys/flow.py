@@ -105,6 +105,33 @@ class SigningStep(Step):
     on_complete: Callable[[Session, Journey], None] | None = None
 
 
+@dataclass(frozen=True)
+class ProofRequirement:
+    """One supporting document (« pièce justificative ») the rules ask for, given the answers."""
+
+    #: stable snake_case code (``birth_certificate``): stored with the files, used in form field names
+    code: str
+    #: what the member must send, as the page and « Mes documents » name it
+    label: str
+    hint: str = ""
+    #: the member may finish the journey and send it later from « Mes documents » (« Envoyer plus tard »)
+    later_allowed: bool = False
+
+
+#: a pure function of the answers naming the documents to collect (empty: the step is passed through)
+ProofRule = Callable[[Answers], "tuple[ProofRequirement, ...]"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProofStep(Step):
+    """Collects the supporting documents ``proofs`` asks for (``wizard.proofs``: PDF/JPEG/PNG, checked,
+    scanned and encrypted); « Continuer » is refused while a required document is missing, unless the
+    rules allow sending it later and the member chose to."""
+
+    proofs: ProofRule
+    lead: str = ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class TerminalStep(Step):
     #: a flow to open for the same person once this one ends here (e.g. affiliation → subscription)

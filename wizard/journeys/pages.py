@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from wizard.db import db_session
 from wizard.journeys import steps
-from wizard.journeys.flow import FormStep, ReviewStep, SigningStep, Step, TerminalStep
+from wizard.journeys.flow import FormStep, ProofStep, ReviewStep, SigningStep, Step, TerminalStep
+from wizard.journeys.hooks import page_for
 from wizard.models import Journey
 from wizard.web import me
 
@@ -20,7 +21,11 @@ def load_owned_journey(public_id: str) -> Journey:
     return journey
 
 
-def render_step(journey: Journey, step: Step, form: object | None = None) -> str:
+def render_step(
+    journey: Journey, step: Step, form: object | None = None, extra: dict[str, object] | None = None
+) -> str:
+    """The step's page; ``extra`` adds to its template context (by default, what the step kind's registered
+    page gives: :func:`wizard.journeys.hooks.register_step_page`)."""
     flow = steps.flow_of(journey)
     context = steps.step_context(journey)
     if isinstance(step, FormStep):
@@ -38,7 +43,9 @@ def render_step(journey: Journey, step: Step, form: object | None = None) -> str
         "sections": steps.review_sections(journey, flow, step.id) if isinstance(step, ReviewStep) else [],
         "answers": steps.effective_answers(journey, flow),
     }
-    return render_template(_template_for(step), **page)
+    if extra is None and (kind_page := page_for(step)) is not None:
+        extra = kind_page(journey, step)
+    return render_template(_template_for(step), **page, **(extra or {}))
 
 
 def _template_for(step: Step) -> str:
@@ -50,4 +57,6 @@ def _template_for(step: Step) -> str:
         return "terminal.html"
     if isinstance(step, SigningStep):
         return "signing_step.html"
+    if isinstance(step, ProofStep):
+        return "proof_step.html"
     return "step.html"

@@ -47,8 +47,8 @@ def _submit(journey: Journey, step_id: str) -> Response | tuple[str, int]:
     action = request.form.get("action", "next")
     if action not in ACTIONS or request.form.get("_step") != step_id:
         abort(400)
-    submitter = submitter_for(steps.flow_of(journey).step(step_id))
-    if action == "next" and submitter is not None:
+    submitter = submitter_for(steps.flow_of(journey).step(step_id), action)
+    if submitter is not None:
         refused = engine.refuse_submission(journey, step_id, request.form.get("_revision"))
         if refused is not None:
             return _after(journey, refused)

@@ -4,8 +4,10 @@ from wizard.models.base import Base, utcnow
 from wizard.models.campaigns import Campaign, Invitation
 from wizard.models.designations import BeneficiaryDesignation, ReauthCode
 from wizard.models.documents import Document, OutboxMessage, OutboxStatus, SignatureRequest, SignatureStatus
+from wizard.models.family_changes import FamilyChange, FamilyChangeStatus
 from wizard.models.hr_indexes import HR_INDEXES
 from wizard.models.journeys import Actor, Journey, JourneyEvent, JourneyStatus, StepAnswer
+from wizard.models.proofs import Proof, ProofFile, ProofStatus
 from wizard.models.sepa import (
     SCHEDULE_KIND,
     CollectionStatus,
@@ -28,6 +30,8 @@ __all__ = [
     "Campaign",
     "CollectionStatus",
     "Document",
+    "FamilyChange",
+    "FamilyChangeStatus",
     "Invitation",
     "Journey",
     "JourneyEvent",
@@ -35,6 +39,9 @@ __all__ = [
     "MandateStatus",
     "OutboxMessage",
     "OutboxStatus",
+    "Proof",
+    "ProofFile",
+    "ProofStatus",
     "ReauthCode",
     "Role",
     "Satisfaction",
