@@ -53,6 +53,13 @@ class BaseConfig:
     DEADLINE_REMINDER_DAYS = 5
     #: minutes a re-authentication (password or emailed code) opens the beneficiary designation pages
     REAUTH_MINUTES = 5
+    #: SEPA: the échéancier reaches the member at least this many calendar days before a debit; 14 is what
+    #: the rulebook and our mandate text say (a shorter period needs a mandate text that states it)
+    SEPA_PRENOTIFICATION_DAYS = 14
+    #: SEPA: the day of the month each monthly contribution is debited (1 to 28)
+    SEPA_COLLECTION_DAY = 5
+    #: SEPA: a mandate with no collection presented for this many months lapses (rulebook: 36)
+    SEPA_LAPSE_MONTHS = 36
     #: the demo mailbox page; never enabled in production
     DEMO_MAILBOX = False
     #: build « Télécharger mes données » archives during the request instead of by `flask data-export run`

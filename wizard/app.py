@@ -105,14 +105,15 @@ def register_blueprints(app: Flask) -> None:
     from wizard.mail import views as mailbox  # noqa: PLC0415
     from wizard.proofs import hr_views as proof_review  # noqa: PLC0415
     from wizard.proofs import views as proofs  # noqa: PLC0415
+    from wizard.sepa import views as sepa  # noqa: PLC0415
     from wizard.signatures import documents, docusign  # noqa: PLC0415
     from wizard.signatures import views as signatures  # noqa: PLC0415
     from wizard.subscription import views as subscription  # noqa: PLC0415
 
     for module in (
         auth, dashboard, journeys, signatures, docusign, preview, flows, funnel, session, documents,
-        subscription, designation, invitations, accounts, password_change, campaigns, mailbox, proofs, proof_review,
-        family_change, legal, account, designation_acceptance,
+        subscription, designation, sepa, invitations, accounts, password_change, campaigns, mailbox, proofs,
+        proof_review, family_change, legal, account, designation_acceptance,
     ):  # fmt: skip
         app.register_blueprint(module.bp)
     signatures.register_signing_step(app)

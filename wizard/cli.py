@@ -22,8 +22,8 @@ def register_commands(app: Flask) -> None:
     from wizard.entry import reminders  # noqa: PLC0415
     from wizard.hr import preview  # noqa: PLC0415
     from wizard.mail import outbox  # noqa: PLC0415
+    from wizard.sepa import export as sepa  # noqa: PLC0415
     from wizard.signatures import followups  # noqa: PLC0415
-    from wizard.subscription import sepa  # noqa: PLC0415
 
     for group in (db_group, demo_group, security_group):
         app.cli.add_command(group)

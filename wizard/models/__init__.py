@@ -17,17 +17,28 @@ from wizard.models.member_account import (
 )
 from wizard.models.preview_store import PreviewSnapshot
 from wizard.models.proofs import Proof, ProofFile, ProofStatus
+from wizard.models.sepa import (
+    SCHEDULE_KIND,
+    CollectionStatus,
+    MandateStatus,
+    SepaCollection,
+    SepaFile,
+    SepaMandate,
+    SepaMandateVersion,
+)
 from wizard.models.signing import SigningCode
 from wizard.models.subscription import Satisfaction, SatisfactionAnswer
 from wizard.models.users import Role, User
 
 __all__ = [
     "HR_INDEXES",
+    "SCHEDULE_KIND",
     "AccountChange",
     "Actor",
     "Base",
     "BeneficiaryDesignation",
     "Campaign",
+    "CollectionStatus",
     "ConsentRecord",
     "DataExport",
     "DeletionRequest",
@@ -39,6 +50,7 @@ __all__ = [
     "Journey",
     "JourneyEvent",
     "JourneyStatus",
+    "MandateStatus",
     "MemberProfile",
     "OutboxMessage",
     "OutboxStatus",
@@ -50,6 +62,10 @@ __all__ = [
     "Role",
     "Satisfaction",
     "SatisfactionAnswer",
+    "SepaCollection",
+    "SepaFile",
+    "SepaMandate",
+    "SepaMandateVersion",
     "SignatureRequest",
     "SignatureStatus",
     "SigningCode",
