@@ -20,7 +20,6 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from signing.providers.local import LocalProvider
 from wizard import evidence, signing
 from wizard.engine import Actor
 from wizard.mail import queue_email
@@ -192,6 +191,8 @@ def _sign(
 
 def seal_documents(session: Session, request: SignatureRequest, code: SigningCode, origin: evidence.Origin) -> None:
     """Seal each shown PDF with its evidence embedded; store the sealed PDFs and the evidence."""
+    from signing.providers.local import LocalProvider  # noqa: PLC0415 - pyHanko only when sealing
+
     provider = cast(LocalProvider, signing.provider_for(name=LocalProvider.name))
     signed_at = utcnow()
     base = _evidence_base(request, code, origin, signed_at)

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, current_app, url_for
 
 from config.catalogue import default_catalogue
-from signing.pki import Pki, ensure_pki
 from signing.providers.base import SigningProvider
-from signing.providers.local import LocalProvider
 from wizard.db import db_session
+
+if TYPE_CHECKING:  # pyHanko is imported by the first signature, not by every worker at start-up
+    from signing.pki import Pki
+    from signing.providers.local import LocalProvider
 
 PROVIDERS_KEY = "wizard.signing.providers"
 PKI_KEY = "wizard.signing.pki"
@@ -25,6 +27,8 @@ PKI_KEY = "wizard.signing.pki"
 def organisation_pki(app: Flask) -> Pki:
     """The sealing PKI: configured files in production, else generated once under the instance folder."""
     if PKI_KEY not in app.extensions:
+        from signing.pki import Pki, ensure_pki  # noqa: PLC0415 - pyHanko only when signing
+
         config = app.config
         if config.get("SIGNING_CERT_PATH"):
             app.extensions[PKI_KEY] = Pki.load_from_files(
@@ -37,6 +41,8 @@ def organisation_pki(app: Flask) -> Pki:
 
 
 def build_local_provider(app: Flask) -> LocalProvider:
+    from signing.providers.local import LocalProvider  # noqa: PLC0415 - pyHanko only when signing
+
     return LocalProvider(
         session=db_session,
         ceremony_url=lambda envelope_id: url_for("signing.ceremony", envelope_id=envelope_id),
