@@ -6,12 +6,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
+from sqlalchemy import select
 
+from wizard.db import db_session
 from wizard.engine import Actor
 from wizard.extensions import login_manager
-from wizard.models import User
+from wizard.models import Journey, User
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -25,6 +27,14 @@ def current_actor() -> Actor:
 def me() -> User:
     user: User = current_user._get_current_object()
     return user
+
+
+def journey_by_public_id(public_id: str | None) -> Journey | None:
+    """The journey a URL names, read once per request (a guard and the view may both need it); no ownership check."""
+    read: dict[str | None, Journey | None] = g.setdefault("journeys_by_public_id", {})
+    if public_id not in read:
+        read[public_id] = db_session().scalar(select(Journey).where(Journey.public_id == public_id))
+    return read[public_id]
 
 
 def hr_required(view: Callable[P, R]) -> Callable[P, R]:

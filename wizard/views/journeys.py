@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from wizard import engine, exclusivity, steps
@@ -12,7 +11,7 @@ from wizard.db import db_session
 from wizard.flow import Flow, FormStep, ReviewStep, SigningStep, Step, TerminalStep
 from wizard.models import Journey, JourneyStatus
 from wizard.registry import registry
-from wizard.views.common import current_actor, me
+from wizard.views.common import current_actor, journey_by_public_id, me
 from wizard.views.dashboard import dashboard_items
 
 bp = Blueprint("journeys", __name__)
@@ -128,7 +127,7 @@ def _template_for(step: Step) -> str:
 
 def load_owned_journey(public_id: str) -> Journey:
     """The journey if it belongs to the logged-in person; anybody else's is a 404, never a 403."""
-    journey = db_session().scalar(select(Journey).where(Journey.public_id == public_id))
+    journey = journey_by_public_id(public_id)
     if journey is None or journey.owner_id != me().id:
         abort(404)
     return journey
