@@ -57,6 +57,10 @@ def _database(url: str) -> dict[str, Any]:
     }
 
 
+#: compiled once per process, as a production Django project does
+LOADERS = [("django.template.loaders.cached.Loader", [("django.template.loaders.locmem.Loader", TEMPLATES)])]
+
+
 def configure() -> None:
     from django.conf import settings  # noqa: PLC0415 - Django is a bench-only dependency
 
@@ -74,12 +78,7 @@ def configure() -> None:
         ],
         DATABASES={"default": _database(os.environ["PEER_DATABASE_URL"])},
         SESSION_ENGINE="django.contrib.sessions.backends.db",
-        TEMPLATES=[{
-            "BACKEND": "django.template.backends.django.DjangoTemplates",
-            "OPTIONS": {"loaders": [("django.template.loaders.cached.Loader", [
-                ("django.template.loaders.locmem.Loader", TEMPLATES),
-            ])]},
-        }],  # fmt: skip
+        TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "OPTIONS": {"loaders": LOADERS}}],
         USE_TZ=True,
         LANGUAGE_CODE="fr",
     )
@@ -106,7 +105,7 @@ def _regimes() -> list[tuple[str, str]]:
 
 
 class RegimeForm(forms.Form):
-    regime = forms.ChoiceField(label="Quel est votre régime d'affiliation ?", widget=forms.RadioSelect, choices=_regimes)
+    regime = forms.ChoiceField(label="Votre régime d'affiliation ?", widget=forms.RadioSelect, choices=_regimes)
 
 
 class HouseholdForm(forms.Form):
@@ -167,4 +166,3 @@ def prepare() -> None:
     from django.core.management import call_command  # noqa: PLC0415
 
     call_command("migrate", verbosity=0, interactive=False)
-
