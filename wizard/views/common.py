@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 from flask import abort, g, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from wizard.db import db_session
 from wizard.engine import Actor
@@ -33,7 +34,9 @@ def journey_by_public_id(public_id: str | None) -> Journey | None:
     """The journey a URL names, read once per request (a guard and the view may both need it); no ownership check."""
     read: dict[str | None, Journey | None] = g.setdefault("journeys_by_public_id", {})
     if public_id not in read:
-        read[public_id] = db_session().scalar(select(Journey).where(Journey.public_id == public_id))
+        # its answers come in the same statement: every journey page reads them (one round trip, not two)
+        query = select(Journey).options(joinedload(Journey.answers)).where(Journey.public_id == public_id)
+        read[public_id] = db_session().scalars(query).unique().first()
     return read[public_id]
 
 
