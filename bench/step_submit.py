@@ -15,6 +15,7 @@ POST served), worker RSS after the window (the same server serves every user cou
 the product's ratios to both peers. Never a test: timing only lives here.
 
     python -m bench.step_submit [--users 8 32] [--seconds 10] [--databases sqlite postgresql]
+    python -m bench.step_submit --soak 10000 --users 8 --databases sqlite   (RSS of the product's workers)
 """
 
 from __future__ import annotations
@@ -288,8 +289,8 @@ def _parallel(count: int, make: Callable[[int], tuple[Browser, Scenario]]) -> li
 
     def one(index: int) -> None:
         try:
-            made[index] = make(index)
-            cycle_once(*made[index], None)  # type: ignore[misc]  # warm-up: one full, checked cycle
+            browser, scenario = made[index] = make(index)
+            cycle_once(browser, scenario, None)  # warm-up: one full, checked cycle
         except BaseException as error:  # reported below
             made[index] = error
 
@@ -343,6 +344,21 @@ def measure_system(
                 flush=True,
             )
         return results
+    finally:
+        server.stop()
+
+
+def soak(env: dict[str, str], users: int, total: int, log: Path) -> None:
+    """Serve ``total`` requests with the product and print its workers' RSS along the way (growth = a leak)."""
+    server = start_server(TARGETS["product"], env, log)
+    try:
+        everyone = _parallel(users, lambda n: USERS["product"](server.url, n))
+        served, errors = 0, 0
+        print(f"  soak: worker RSS after warm-up {_rss(server)}", flush=True)
+        while served < total:
+            window, _elapsed = run_window(everyone, 15)
+            served, errors = served + window.requests, errors + window.errors
+            print(f"  soak: {served:>6} requests served, worker RSS {_rss(server)}, errors {errors}", flush=True)
     finally:
         server.stop()
 
@@ -466,6 +482,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=SYSTEMS)
+    parser.add_argument("--soak", type=int, default=0, help="instead: N product requests, RSS printed along")
     args = parser.parse_args()
     print(f"Machine: {machine()}; load average before: {os.getloadavg()[0]:.1f}")
     print(f"gunicorn {' '.join(GUNICORN)} for every system")
@@ -480,6 +497,9 @@ def main() -> None:
             print(f"\nDatabase: {label}", flush=True)
             envs = environments(urls, folder)
             prepare(urls, envs, max(args.users))
+            if args.soak:
+                soak(envs["product"], max(args.users), args.soak, folder / "soak.log")
+                continue
             results: list[Measure] = []
             for system in args.systems:
                 results += measure_system(system, envs[system], args.users, args.seconds, folder / f"{system}.log")
