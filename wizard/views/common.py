@@ -8,7 +8,7 @@ from typing import ParamSpec, TypeVar
 
 from flask import abort, g, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from wizard.db import db_session
@@ -30,13 +30,17 @@ def me() -> User:
     return user
 
 
+#: built once: its answers come in the same statement (every journey page reads them: one round trip, not two)
+JOURNEY_BY_PUBLIC_ID = (
+    select(Journey).options(joinedload(Journey.answers)).where(Journey.public_id == bindparam("public_id"))
+)
+
+
 def journey_by_public_id(public_id: str | None) -> Journey | None:
     """The journey a URL names, read once per request (a guard and the view may both need it); no ownership check."""
     read: dict[str | None, Journey | None] = g.setdefault("journeys_by_public_id", {})
     if public_id not in read:
-        # its answers come in the same statement: every journey page reads them (one round trip, not two)
-        query = select(Journey).options(joinedload(Journey.answers)).where(Journey.public_id == public_id)
-        read[public_id] = db_session().scalars(query).unique().first()
+        read[public_id] = db_session().scalars(JOURNEY_BY_PUBLIC_ID, {"public_id": public_id}).unique().first()
     return read[public_id]
 
 
