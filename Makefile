@@ -28,6 +28,7 @@ test: install
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(PY) -m mypy

@@ -24,9 +24,9 @@ from sqlalchemy import event
 from bench.step_submit import PASSWORD, hidden_fields
 from wizard import create_app
 from wizard.db import db_engine, db_session
+from wizard.entry.passwords import hash_password
 from wizard.migrate import upgrade_database
 from wizard.models import Role, User
-from wizard.passwords import hash_password
 
 STEPS = [
     ("regime", {"regime": "general"}),

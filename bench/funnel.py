@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from wizard import create_app
 from wizard.db import db_engine, db_session
-from wizard.funnel import campaign_funnel
+from wizard.hr.funnel import campaign_funnel
 from wizard.migrate import upgrade_database
 from wizard.models import Campaign, Invitation, Journey, JourneyEvent, JourneyStatus, Role, User
 

@@ -25,10 +25,10 @@ from tests.conftest import PASSWORD, hidden_fields, login, submit
 from wizard import create_app
 from wizard.crypto import default_cipher
 from wizard.db import db_engine, db_session
+from wizard.entry.passwords import hash_password
 from wizard.migrate import upgrade_database
 from wizard.models import Role, User
 from wizard.models.types import dumps
-from wizard.passwords import hash_password
 
 MEMBER = "mesure@example.fr"
 FILL_USERS = """

@@ -397,9 +397,9 @@ def databases(kind: str, folder: Path) -> Iterator[dict[str, str]]:
 def prepare_product(url: str, users: int) -> None:
     from wizard import create_app  # noqa: PLC0415
     from wizard.db import db_engine, db_session  # noqa: PLC0415
+    from wizard.entry.passwords import hash_password  # noqa: PLC0415
     from wizard.migrate import upgrade_database  # noqa: PLC0415
     from wizard.models import Role, User  # noqa: PLC0415
-    from wizard.passwords import hash_password  # noqa: PLC0415
 
     app = create_app({"ENV_NAME": "testing", "DATABASE_URL": url})
     with app.app_context():

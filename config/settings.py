@@ -38,6 +38,10 @@ class BaseConfig:
     DOCUSIGN_HMAC_KEYS: str | None = None
     #: seconds to connect and to read each answer: bounds how long a member waits on a silent DocuSign
     DOCUSIGN_TIMEOUT = 10
+    #: read timeout of the envelope creation (it uploads every PDF); a lost answer is reconciled
+    DOCUSIGN_CREATE_TIMEOUT = 30
+    #: PEM file of the root certificate(s) DocuSign's seal on the signed combined PDF must chain to
+    DOCUSIGN_SEAL_ROOTS: str | None = None
     #: only for the loopback fake (tests, `make run DOCUSIGN_FAKE=1`): the CA to trust instead of certifi
     DOCUSIGN_CA_BUNDLE: str | None = None
     #: effective date used when a journey has no campaign (HR preview, demo)
@@ -69,6 +73,19 @@ class BaseConfig:
     #: WTForms' own French catalogue (Meta.locales) rather than Flask-Babel, which this app does not use
     WTF_I18N_ENABLED = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: supporting documents (wizard.proofs): size of one file, pages of one PDF, files sent at once
+    PROOF_MAX_BYTES = 5 * 1024 * 1024
+    PROOF_MAX_PAGES = 10
+    PROOF_MAX_FILES_PER_UPLOAD = 5
+    #: ClamAV's clamd, as a unix socket path or "host:port"; unset: files are not scanned (a warning shows,
+    #: and production refuses uploads rather than store unscanned files)
+    CLAMD_ADDRESS: str | None = None
+    CLAMD_TIMEOUT = 30
+    #: a family change declared within these days of the event takes effect on the 1st of the month after
+    #: the event; later, on the 1st of the month after the declaration
+    FAMILY_CHANGE_DECLARATION_DAYS = 30
+    #: the reminders command tells a member this many days before a covered child reaches the age limit
+    CHILD_AGE_LIMIT_NOTICE_DAYS = 60
     TESTING = False
     DEBUG = False
 
@@ -104,6 +121,7 @@ REQUIRED_FOR_DOCUSIGN = (
     "DOCUSIGN_PRIVATE_KEY_PATH",
     "DOCUSIGN_OAUTH_HOST",
     "DOCUSIGN_HMAC_KEYS",
+    "DOCUSIGN_SEAL_ROOTS",
 )
 
 
@@ -131,9 +149,10 @@ def docusign_problems(settings: Mapping[str, Any]) -> list[str]:
     problems = [f"SIGNING_PROVIDER=docusign needs {', '.join(missing)}"] if missing else []
     if "/" in str(settings.get("DOCUSIGN_OAUTH_HOST") or ""):
         problems.append("DOCUSIGN_OAUTH_HOST is a bare host name (account-d.docusign.com), not a URL")
-    key_path = settings.get("DOCUSIGN_PRIVATE_KEY_PATH")
-    if key_path and not Path(str(key_path)).is_file():
-        problems.append(f"DOCUSIGN_PRIVATE_KEY_PATH {key_path} is not a readable file")
+    for name in ("DOCUSIGN_PRIVATE_KEY_PATH", "DOCUSIGN_SEAL_ROOTS"):
+        path = settings.get(name)
+        if path and not Path(str(path)).is_file():
+            problems.append(f"{name} {path} is not a readable file")
     try:
         timeout_ok = float(settings.get("DOCUSIGN_TIMEOUT") or 0) > 0
     except (TypeError, ValueError):

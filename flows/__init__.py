@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from wizard.flow import Flow
+from wizard.journeys.flow import Flow
 
 #: every flow module; a module may also define ``PREVIOUS_VERSIONS`` for journeys started on older versions
 FLOW_MODULES = (
@@ -12,6 +12,7 @@ FLOW_MODULES = (
     "flows.subscription",
     "flows.dispense",
     "flows.designation",
+    "flows.family_change",
 )
 
 

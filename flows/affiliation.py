@@ -1,9 +1,10 @@
-"""« Mon parcours d'affiliation » (JOURNEYS.md §1): régime, who to cover, formula, review."""
+"""« Mon parcours d'affiliation » (docs/JOURNEYS.md §1): régime, who to cover, formula, review."""
 
 from __future__ import annotations
 
 from forms.affiliation import ChildrenForm, FormulaForm, HouseholdForm, NoCoverForm, RegimeForm
-from wizard.flow import Answers, Flow, FormStep, ReviewStep, TerminalStep
+from forms.context import Answers
+from wizard.journeys.flow import Flow, FormStep, ReviewStep, TerminalStep
 
 
 def covers_children(answers: Answers) -> bool:

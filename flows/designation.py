@@ -1,15 +1,16 @@
-"""Beneficiary designation for the death benefit (JOURNEYS.md §4): choice, beneficiaries, clause, signature.
+"""Beneficiary designation for the death benefit (docs/JOURNEYS.md §4): choice, beneficiaries, clause, signature.
 
-Started from « Mon contrat » (``wizard.views.contract``) after a fresh re-authentication; each signed
-designation becomes a new version (``wizard.designation.record_version``), the earlier ones are kept.
+Started from « Mon contrat » (``wizard.designation.views``) after a fresh re-authentication; each signed
+designation becomes a new version (``wizard.designation.service.record_version``), the earlier ones are kept.
 """
 
 from __future__ import annotations
 
+from forms.context import Answers
 from forms.designation import BeneficiariesForm, ChoiceForm
-from signing.bundles_designation import build_designation_documents
-from wizard.designation import record_version
-from wizard.flow import Answers, Flow, FormStep, ReviewStep, SigningStep, TerminalStep
+from wizard.designation.documents import build_designation_documents
+from wizard.designation.service import record_version
+from wizard.journeys.flow import Flow, FormStep, ReviewStep, SigningStep, TerminalStep
 
 
 def names_beneficiaries(answers: Answers) -> bool:

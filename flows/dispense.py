@@ -1,4 +1,4 @@
-"""« Ma demande de dispense » (JOURNEYS.md §3): reason, what it needs, the attestation, its signature.
+"""« Ma demande de dispense » (docs/JOURNEYS.md §3): reason, what it needs, the attestation, its signature.
 
 The signed attestation sur l'honneur is the only accepted proof of a dispense (décret 2022-633, art. 3).
 """
@@ -6,9 +6,9 @@ The signed attestation sur l'honneur is the only accepted proof of a dispense (d
 from __future__ import annotations
 
 from forms.dispense import AttestationForm, DetailsForm, ReasonForm
-from signing.bundles_dispense import build_dispense_documents
-from wizard.dispense import queue_confirmation
-from wizard.flow import Flow, FormStep, ReviewStep, SigningStep, TerminalStep
+from wizard.dispense.documents import build_dispense_documents
+from wizard.dispense.service import queue_confirmation
+from wizard.journeys.flow import Flow, FormStep, ReviewStep, SigningStep, TerminalStep
 
 VALIDATION_WARNING = (
     "Attention, en cliquant sur le bouton de validation, la procédure de demande de dispense sera enclenchée. "

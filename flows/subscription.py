@@ -1,17 +1,18 @@
-"""« Adhérer au contrat » (JOURNEYS.md §2): identity, Sécurité sociale, dependants, contacts, bank, signature.
+"""« Adhérer au contrat » (docs/JOURNEYS.md §2): identity, Sécurité sociale, dependants, contacts, bank, signature.
 
 Opened by a validated affiliation (its ``then``), never started by the member. Whether the partner and the
 children pages appear depends on what the affiliation decided: the engine exposes those answers under
-``"affiliation:<step>"`` keys (``wizard.steps.source_key``).
+``"affiliation:<step>"`` keys (``wizard.journeys.steps.source_key``).
 """
 
 from __future__ import annotations
 
+from forms.context import Answers
 from forms.subscription import AFFILIATION_HOUSEHOLD, ChildrenForm, PartnerForm, PersonalForm, SocialSecurityForm
 from forms.subscription_contacts import BANK_EXPLANATION, PREFILLED_WARNING, BankForm, ContactsForm
-from signing.bundles import build_subscription_documents
-from wizard.flow import Answers, Flow, FormStep, ReviewStep, SigningStep, TerminalStep
-from wizard.subscription import on_subscription_completed
+from wizard.journeys.flow import Flow, FormStep, ReviewStep, SigningStep, TerminalStep
+from wizard.subscription.documents import build_subscription_documents
+from wizard.subscription.service import on_subscription_completed
 
 PERSONAL = "Infos personnelles"
 HOUSEHOLD = "Infos foyer"

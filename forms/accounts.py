@@ -1,6 +1,6 @@
 """Account forms: create or activate the identifier, forgotten password, new password.
 
-The password policy itself (CNIL 2022-100) lives in ``wizard.passwords``; these forms only put its French
+The password policy itself (CNIL 2022-100) lives in ``wizard.entry.passwords``; these forms only put its French
 explanations next to the field, so a refusal is explained with or without JavaScript.
 """
 
@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from wizard.passwords import MAX_LENGTH, POLICY_HINT, password_problems
+from forms.passwords import MAX_LENGTH, POLICY_HINT, password_problems
 
 EMAIL_REQUIRED = "Indiquez votre adresse e-mail."
 EMAIL_INVALID = "Indiquez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."

@@ -1,4 +1,4 @@
-"""Forms of the affiliation journey (JOURNEYS.md §1): régime, household, children, formula."""
+"""Forms of the affiliation journey (docs/JOURNEYS.md §1): régime, household, children, formula."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from wtforms import FieldList, Form, FormField, IntegerField, RadioField, Select
 from wtforms.fields import BooleanField, DateField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
-from forms.base import StepForm, french_date
+from config.formats import euros, long_date
+from config.pricing import Quote, household_from_answers, price_table
+from forms.base import StepForm
 from forms.fields import YES_NO, RequiredIf, options
-from wizard.pricing import Quote, format_euros, household_from_answers, price_table
 
 CHILD_SITUATIONS = options([
     ("none", "Aucune de ces situations"),
@@ -194,7 +195,7 @@ def check_child(child: ChildForm, on: date) -> bool:
         return False
     limit = "21 à 24 ans : précisez s'il est étudiant, apprenti ou demandeur d'emploi" if age < 25 else "25 ans ou plus"
     message = (
-        f"Cet enfant aura {age} ans le {french_date(on)} ({limit}). Il ne peut être couvert que dans les cas "
+        f"Cet enfant aura {age} ans le {long_date(on)} ({limit}). Il ne peut être couvert que dans les cas "
         "prévus : moins de 21 ans, moins de 25 ans s'il est étudiant, apprenti ou demandeur d'emploi, "
         "ou sans limite d'âge en cas de handicap reconnu."
     )
@@ -213,7 +214,7 @@ class FormulaForm(StepForm):
         catalogue = self.context.catalogue
         self.quotes: dict[str, Quote] = price_table(catalogue, household_from_answers(self.context.answers))
         self.level.choices = options(
-            (code, f"{q.level_label} — {format_euros(q.total_cents)} par mois") for code, q in self.quotes.items()
+            (code, f"{q.level_label} — {euros(q.total_cents)} par mois") for code, q in self.quotes.items()
         )
 
     @classmethod

@@ -1,6 +1,6 @@
 """The base of every step form, and how a form is shown back on the review page.
 
-Forms are pure: they get a :class:`wizard.flow.StepContext` (catalogue, effective date, earlier answers,
+Forms are pure: they get a :class:`wizard.journeys.flow.StepContext` (catalogue, effective date, earlier answers,
 prefill) as a keyword argument and never touch the database or ``current_user``. CSRF is checked for every
 POST by Flask-WTF's ``CSRFProtect`` before any view runs, so forms rebuilt from stored answers (for the
 review and the final re-validation) need no token of their own.
@@ -9,7 +9,6 @@ review and the final re-validation) need no token of their own.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
@@ -17,8 +16,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Field, FieldList, FormField
 from wtforms.fields import BooleanField, DateField, RadioField, SelectField
 
+from config.formats import long_date
+from forms.context import StepContext
 from forms.fields import choice_label
-from wizard.flow import StepContext
 
 
 class StepForm(FlaskForm):
@@ -93,7 +93,7 @@ def describe_field(field: Field) -> list[tuple[str, str]]:
     if isinstance(field, BooleanField):
         return [(label, "Oui" if field.data else "Non")]
     if isinstance(field, DateField):
-        return [(label, french_date(field.data) if field.data else "")]
+        return [(label, long_date(field.data) if field.data else "")]
     if field.type in ("HiddenField", "SubmitField", "CSRFTokenField"):
         return []
     return [(label, "" if field.data is None else str(field.data))]
@@ -103,19 +103,3 @@ def _describe_entry(entry: Field, index: int) -> list[tuple[str, str]]:
     if isinstance(entry, FormField):
         return [(f"{q} ({index})", a) for sub in entry.form for q, a in describe_field(sub)]
     return [(f"{q} ({index})", a) for q, a in describe_field(entry)]
-
-
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-
-
-def french_date(value: date) -> str:
-    """« 1er mai 2026 », as the documents and pages say it."""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def short_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")

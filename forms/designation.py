@@ -1,4 +1,4 @@
-"""Forms of the beneficiary designation (JOURNEYS.md §4) and of the re-authentication that guards it.
+"""Forms of the beneficiary designation (docs/JOURNEYS.md §4) and of the re-authentication that guards it.
 
 Rules enforced at the field, in French: shares total exactly 100 % in each rank (saying by how much they are
 off), ranks used in order, nobody named twice (same names and birth date), nobody born in the future.
@@ -27,11 +27,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
+from config.formats import percent
 from forms.affiliation import DATE_MESSAGE
 from forms.base import StepForm
 from forms.fields import RequiredIf, options
-from signing.documents.layout import percent
-from wizard.designation import RELATIONSHIPS
 
 MAX_BENEFICIARIES = 10
 MODES = options(
@@ -46,6 +45,18 @@ RANKS = options(
         ("2", "Rang 2 — à défaut des bénéficiaires du rang 1"),
         ("3", "Rang 3 — à défaut des bénéficiaires du rang 2"),
     ]
+)
+
+#: who a beneficiary is to the member (the designation's « lien de parenté »)
+RELATIONSHIPS = (
+    ("spouse", "Conjoint(e)"),
+    ("pacs", "Partenaire de PACS"),
+    ("concubin", "Concubin(e)"),
+    ("child", "Enfant"),
+    ("grandchild", "Petit-enfant"),
+    ("parent", "Père ou mère"),
+    ("sibling", "Frère ou sœur"),
+    ("other", "Autre personne"),
 )
 
 

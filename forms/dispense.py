@@ -1,4 +1,4 @@
-"""Forms of the dispense journey (JOURNEYS.md §3): the reason, what it needs, and the attestation's details.
+"""Forms of the dispense journey (docs/JOURNEYS.md §3): the reason, what it needs, and the attestation's details.
 
 The reasons and their rules (end date needed, other insurer needed, cap in months) come from the catalogue
 (``dispense_reasons``), never from code: décret 2022-633 art. 3 lists the cases, the insurer configures them.
@@ -14,10 +14,11 @@ from wtforms import DateField, EmailField, RadioField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from config.catalogue import DispenseReason
+from config.formats import long_date
 from forms.affiliation import DATE_MESSAGE, check_birth_date
-from forms.base import StepForm, french_date
+from forms.base import StepForm
+from forms.context import StepContext
 from forms.fields import options
-from wizard.flow import StepContext
 
 CIVILITIES = options([("Madame", "Madame"), ("Monsieur", "Monsieur")])
 
@@ -69,9 +70,9 @@ class DetailsForm(StepForm):
             self.end_date.process_errors = [] if blank else [DATE_MESSAGE]
         reason = chosen_reason(self.context)
         limit = latest_end_date(reason, self.context.effective_date) if reason else None
-        after = french_date(self.context.effective_date)
+        after = long_date(self.context.effective_date)
         self.end_date.description = f"Elle doit être postérieure à la date d'effet du contrat ({after})" + (
-            f" et au plus tard le {french_date(limit)}." if limit else "."
+            f" et au plus tard le {long_date(limit)}." if limit else "."
         )
 
     @property
@@ -88,13 +89,13 @@ class DetailsForm(StepForm):
         if field.data <= effective:
             raise ValidationError(
                 "La date de fin de dispense doit être postérieure à la date d'effet du contrat "
-                f"({french_date(effective)})."
+                f"({long_date(effective)})."
             )
         limit = latest_end_date(reason, effective)
         if limit is not None and field.data > limit:
             raise ValidationError(
                 f"Pour ce motif, la dispense dure au plus {reason.max_months} mois après la date d'effet du "
-                f"contrat : indiquez une date au plus tard le {french_date(limit)}."
+                f"contrat : indiquez une date au plus tard le {long_date(limit)}."
             )
 
     def validate_other_insurer(self, field: StringField) -> None:

@@ -3,7 +3,7 @@
 Pure functions, no Flask: the WTForms validators (:mod:`forms.validators`), the engine and the document
 builders all call them. Checksums come from the libraries that maintain them (``stdnum.fr.nir`` for the NIR
 key and the Corsican departments, ``schwifty`` for the IBAN, the French RIB key and the BIC); this module adds
-the rules those libraries leave out (see DOMAIN.md, "Identifiers") and turns every failure into a French
+the rules those libraries leave out (see docs/DOMAIN.md, "Identifiers") and turns every failure into a French
 sentence a member understands. Every validator returns the compact form, which is what is stored.
 """
 
@@ -307,7 +307,7 @@ def ics_check_digits(country: str, national_part: str) -> str:
 def validate_ics(value: str) -> str:
     """Check a SEPA creditor identifier (EPC262-08): country, key, business code, national part.
 
-    ``stdnum.eu.at_02`` exists but is not used here: DOMAIN.md asks for this algorithm written out, and the
+    ``stdnum.eu.at_02`` exists but is not used here: docs/DOMAIN.md asks for this algorithm written out, and the
     tests use that library as an independent oracle.
     """
     compact = _compact(value)

@@ -1,4 +1,4 @@
-"""Forms of the subscription journey (JOURNEYS.md §2): who the member and their dependants are.
+"""Forms of the subscription journey (docs/JOURNEYS.md §2): who the member and their dependants are.
 
 Identity and Sécurité sociale questions are shared by the member, the partner and each child, so they live
 in small mixins. NIRs are masked on every page after entry (``masked_fields`` and :meth:`mask`); their
@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms.affiliation import DATE_MESSAGE, check_birth_date
 from forms.base import StepForm, describe_field
+from forms.context import StepContext
 from forms.fields import RequiredIf, options
 from forms.identifiers import (
     IdentifierError,
@@ -27,7 +28,6 @@ from forms.identifiers import (
     validate_nir,
 )
 from forms.validators import CodeOrganismeValidator, NirValidator
-from wizard.flow import StepContext
 
 CIVILITES = options([("Mme", "Madame"), ("M", "Monsieur")])
 NIR_CHOICES = options([("own", "Son propre numéro"), ("attached", "Rattaché(e) au n° de l'assuré (le vôtre)")])
@@ -39,7 +39,7 @@ ORGANISME_HELP = (
     "mutuelle. Vous le trouverez sur l'attestation de droits ou dans l'espace Ameli.fr. "
     "S'il n'est pas complété, le code {default} sera utilisé."
 )
-#: the affiliation's answers, as the engine exposes them to this journey (wizard.steps.source_key)
+#: the affiliation's answers, as the engine exposes them to this journey (wizard.journeys.steps.source_key)
 AFFILIATION_HOUSEHOLD = "affiliation:household"
 AFFILIATION_CHILDREN = "affiliation:children"
 AFFILIATION_REGIME = "affiliation:regime"

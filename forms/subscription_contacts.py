@@ -1,4 +1,4 @@
-"""Subscription forms for how we reach the member and which account we debit (JOURNEYS.md §2).
+"""Subscription forms for how we reach the member and which account we debit (docs/JOURNEYS.md §2).
 
 Consents are evidence: the stored answer keeps the exact wording shown and when it was given. The IBAN is
 stored compact and shown masked after entry; the BIC is optional and derived from the IBAN when schwifty's
@@ -14,10 +14,10 @@ from wtforms.fields import BooleanField
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 
 from forms.base import StepForm
+from forms.context import StepContext
 from forms.identifiers import IdentifierError, bic_from_iban, mask_iban, validate_bic, validate_iban
 from forms.subscription import consent_record
 from forms.validators import BicValidator, IbanValidator
-from wizard.flow import StepContext
 
 PREFILLED_WARNING = (
     "ATTENTION : Ne pas modifier les coordonnées préremplies, même s'il ne s'agit pas de votre adresse personnelle."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +27,8 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from signing.documents.layout import MARGIN, SIGN_ANCHOR, french_datetime
+from config.formats import french_datetime
+from signing.documents.layout import MARGIN, SIGN_ANCHOR
 from signing.pki import Pki, to_asn1
 
 EVIDENCE_FILENAME = "audit-trail.json"
@@ -63,6 +65,17 @@ def stamp_text(signer_name: str, signed_at: datetime, *, separator: str = " ") -
     The visible stamp uses a line break as ``separator`` so the text stays legible in the signature area.
     """
     return f"Signé électroniquement par {signer_name}{separator}le {french_datetime(signed_at)}"
+
+
+class Sealer:
+    """Seals PDFs with the organisation's certificate; the PKI is loaded on first use."""
+
+    def __init__(self, pki: Callable[[], Pki]) -> None:
+        self._pki = pki
+
+    def seal(self, pdf: bytes, *, signer_name: str, signed_at: datetime, evidence: dict[str, object]) -> bytes:
+        """Embed ``evidence`` and seal ``pdf`` (PAdES B-B) with the organisation's certificate."""
+        return seal_pdf(pdf, pki=self._pki(), signer_name=signer_name, signed_at=signed_at, evidence=evidence)
 
 
 def seal_pdf(

@@ -21,9 +21,9 @@ from sqlalchemy import Engine, text
 
 from wizard import create_app
 from wizard.db import build_engine, db_engine
+from wizard.entry.passwords import hash_password
 from wizard.migrate import upgrade_database
 from wizard.models import Base, Role, User
-from wizard.passwords import hash_password
 
 PASSWORD = "Mot-de-passe-2026!"
 

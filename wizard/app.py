@@ -29,6 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_flows(app)
     register_blueprints(app)
+    register_feature_hooks(app)
     register_templates(app)
     register_errors(app)
     register_cli(app)
@@ -64,8 +65,8 @@ def _fill_development_defaults(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from wizard import crypto  # noqa: PLC0415 - keep imports of app parts inside the factory
-    from wizard.auth import init_login  # noqa: PLC0415
     from wizard.db import init_db  # noqa: PLC0415
+    from wizard.entry.auth import init_login  # noqa: PLC0415
     from wizard.extensions import csrf, limiter  # noqa: PLC0415
     from wizard.security import register_security_headers  # noqa: PLC0415
 
@@ -79,29 +80,57 @@ def register_extensions(app: Flask) -> None:
 
 def register_flows(app: Flask) -> None:
     from flows import all_flows  # noqa: PLC0415
-    from wizard.registry import init_registry  # noqa: PLC0415
+    from wizard.journeys.registry import init_registry  # noqa: PLC0415
 
     init_registry(app, all_flows())
 
 
 def register_blueprints(app: Flask) -> None:
-    from wizard.views import blueprints  # noqa: PLC0415
+    """Every page of the product, feature by feature (imported here, never looked up by name)."""
+    from wizard.dashboard import views as dashboard  # noqa: PLC0415 - app parts load inside the factory
+    from wizard.designation import views as designation  # noqa: PLC0415
+    from wizard.entry.views import accounts, auth, invitations, session  # noqa: PLC0415
+    from wizard.family_change import views as family_change  # noqa: PLC0415
+    from wizard.hr.views import campaigns, flows, funnel, preview  # noqa: PLC0415
+    from wizard.journeys import views as journeys  # noqa: PLC0415
+    from wizard.mail import views as mailbox  # noqa: PLC0415
+    from wizard.proofs import hr_views as proof_review  # noqa: PLC0415
+    from wizard.proofs import views as proofs  # noqa: PLC0415
+    from wizard.signatures import documents, docusign  # noqa: PLC0415
+    from wizard.signatures import views as signatures  # noqa: PLC0415
+    from wizard.subscription import views as subscription  # noqa: PLC0415
 
-    for blueprint in blueprints():
-        app.register_blueprint(blueprint)
+    for module in (
+        auth, dashboard, journeys, signatures, docusign, preview, flows, funnel, session, documents,
+        subscription, designation, invitations, accounts, campaigns, mailbox, proofs, proof_review, family_change,
+    ):  # fmt: skip
+        app.register_blueprint(module.bp)
+    signatures.register_signing_step(app)
+    proofs.register_proof_step(app)
+
+
+def register_feature_hooks(app: Flask) -> None:
+    """Features reacting to each other's events, wired here so that neither imports the other."""
+    from wizard.entry.reminders import register_reminder  # noqa: PLC0415
+    from wizard.family_change import reminders as family_reminders  # noqa: PLC0415
+    from wizard.family_change import service as family_change  # noqa: PLC0415
+    from wizard.proofs.review import register_review_hooks  # noqa: PLC0415
+
+    register_review_hooks(app, family_change.FLOW_ID, family_change.on_proof_accepted, family_change.on_proof_refused)
+    register_reminder(app, "age_limit", "limites d'âge annoncées", family_reminders.remind_age_limits)
 
 
 def register_templates(app: Flask) -> None:
-    from forms.base import form_errors, french_date, short_date  # noqa: PLC0415
-    from wizard.pricing import format_euros  # noqa: PLC0415
+    from config.formats import euros, long_date, short_date  # noqa: PLC0415
+    from forms.base import form_errors  # noqa: PLC0415
 
-    app.jinja_env.filters.update(euros=format_euros, french_date=french_date, short_date=short_date)
+    app.jinja_env.filters.update(euros=euros, french_date=long_date, short_date=short_date)
     app.jinja_env.globals.update(form_errors=form_errors)
     app.context_processor(lambda: {"brand": default_catalogue().brand, "catalogue": default_catalogue()})
 
 
 def register_errors(app: Flask) -> None:
-    from wizard.views.errors import register_error_pages  # noqa: PLC0415
+    from wizard.errors import register_error_pages  # noqa: PLC0415
 
     register_error_pages(app)
 

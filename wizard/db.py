@@ -1,18 +1,32 @@
-"""Database engine and the per-application-context session.
+"""Database engine, the per-application-context session, and the one transaction boundary.
 
-One session per app context (request, CLI command or test block): views and the engine call
-:func:`db_session`; only the engine commits. The engine is built in the app factory, never at import.
+One session per app context (request, CLI command or test block), opened by :func:`db_session`. Services
+only add and flush; the unit of work is committed in ONE place:
+
+* a request: :func:`_commit_request`, after the view and before the response leaves — so nothing is
+  acknowledged that is not committed. A concurrent update found at that moment becomes the « page
+  n'était plus à jour » outcome (rolled back, sent back to the page), never a 500;
+* a CLI command or any other app context: when it ends without an exception (:func:`_close_session`);
+  a queue worker commits each item it processes (:func:`commit_item`), each item being its own unit.
+
+An exception anywhere rolls everything back: a failed request never half-writes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, flash, g, redirect, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
 
 SESSIONMAKER_KEY = "wizard.sessionmaker"
+STALE_MESSAGE = (
+    "Cette page n'était plus à jour (un autre onglet ou un double clic ?). "
+    "Vos réponses enregistrées sont conservées : voici l'étape où vous en êtes."
+)
 
 
 #: seconds a SQLite writer waits for another one to finish before giving up (the busy timeout)
@@ -62,6 +76,7 @@ def init_db(app: Flask) -> None:
         max_overflow=int(app.config["DATABASE_MAX_OVERFLOW"]),
     )
     app.extensions[SESSIONMAKER_KEY] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.after_request(_commit_request)
     app.teardown_appcontext(_close_session)
 
 
@@ -80,7 +95,30 @@ def db_engine(app: Flask | None = None) -> Engine:
     return bind
 
 
-def _close_session(_exc: BaseException | None) -> None:
+def commit_item(session: Session) -> None:
+    """A queue worker's unit of work: one outbox message, one reminder — committed as soon as it is done."""
+    session.commit()
+
+
+def _commit_request(response: Response) -> Response:
+    session: Session | None = g.get("db_session")
+    if session is None:
+        return response
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        flash(STALE_MESSAGE, "warning")
+        return redirect(request.path)
+    return response
+
+
+def _close_session(exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
-        session.close()  # uncommitted work is rolled back: a failed request never half-writes
+    if session is None:
+        return
+    try:
+        if exc is None:
+            session.commit()  # a CLI command or a block of work outside a request: its end is the boundary
+    finally:
+        session.close()  # anything not committed is rolled back

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.catalogue import default_catalogue
-from wizard.invitations import prefill_from_invitation, send_invitation
+from wizard.entry.invitations import send_invitation
+from wizard.entry.passwords import hash_password
 from wizard.models import Campaign, Invitation, Role, User
-from wizard.passwords import hash_password
 
 DEMO_PASSWORD = "Demo-Affiliation-2026"  # noqa: S105 - a published demo password, printed by `make run`
 HR_EMAIL = "rh@demo.horizon-publique.example"
@@ -56,7 +56,7 @@ def load_demo_data(session: Session) -> DemoData:
         session.flush()
     invitation = _invitation(session, campaign, agent.email, ("Camille", "Martin"), agent)
     newcomer = _invitation(session, campaign, NEW_AGENT_EMAIL, ("Dominique", "Nouvel"), None)
-    session.commit()
+    session.flush()
     return DemoData(hr=hr, agent=agent, campaign=campaign, invitation=invitation, new_agent_invitation=newcomer)
 
 
@@ -90,4 +90,4 @@ def _invitation(
     return invitation
 
 
-__all__ = ["DEMO_PASSWORD", "DemoData", "load_demo_data", "prefill_from_invitation"]
+__all__ = ["DEMO_PASSWORD", "DemoData", "load_demo_data"]

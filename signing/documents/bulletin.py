@@ -8,6 +8,7 @@ from datetime import date
 from reportlab.platypus import Flowable
 
 from config.catalogue import Brand, default_catalogue
+from config.formats import euros, long_date, short_date
 from signing.documents.layout import (
     CONTENT_WIDTH,
     AmountLine,
@@ -16,12 +17,9 @@ from signing.documents.layout import (
     DocumentInfo,
     Identity,
     contact_rows,
-    euros,
-    french_date,
     heading,
     identity_rows,
     key_values,
-    long_date,
     or_dash,
     para,
     render_document,
@@ -72,7 +70,7 @@ def _household(data: BulletinData) -> list[Flowable]:
     if data.children:
         rows = [["Enfant", "Date de naissance", "Lieu de naissance", "N° de Sécurité sociale"]]
         rows += [
-            [f"{c.first_name} {c.last_name}", french_date(c.birth_date), or_dash(c.birth_place), or_dash(c.nir)]
+            [f"{c.first_name} {c.last_name}", short_date(c.birth_date), or_dash(c.birth_place), or_dash(c.nir)]
             for c in data.children
         ]
         story.append(table(rows))

@@ -14,17 +14,16 @@ from decimal import Decimal
 from reportlab.platypus import Flowable
 
 from config.catalogue import Brand, default_catalogue
+from config.formats import percent, short_date
 from signing.documents.layout import (
     CONTENT_WIDTH,
     DocumentInfo,
     Identity,
-    french_date,
     heading,
     identity_rows,
     key_values,
     or_dash,
     para,
-    percent,
     render_document,
     signature_block,
     table,
@@ -67,7 +66,7 @@ class DesignationData:
 
 
 def _born(b: Beneficiary) -> str:
-    when = french_date(b.birth_date) if b.birth_date else ""
+    when = short_date(b.birth_date) if b.birth_date else ""
     return " à ".join(part for part in (when, b.birth_place) if part) or "—"
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from reportlab.platypus import Flowable
 
 from config.catalogue import Brand, DispenseReason, default_catalogue
+from config.formats import long_date
 from signing.documents.layout import (
     Contact,
     DocumentInfo,
@@ -21,7 +22,6 @@ from signing.documents.layout import (
     heading,
     identity_rows,
     key_values,
-    long_date,
     para,
     render_document,
     signature_block,

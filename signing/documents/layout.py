@@ -14,11 +14,9 @@ import html
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -29,12 +27,12 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from config.catalogue import Brand
+from config.formats import short_date
 
 #: DocuSign anchor strings, drawn as tiny white text in the signature area of every signed document.
 SIGN_ANCHOR = "\\sig1\\"
 DATE_ANCHOR = "\\date1\\"
 SPECIMEN_TEXT = "SPECIMEN"
-PARIS = ZoneInfo("Europe/Paris")
 
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
@@ -43,45 +41,6 @@ MARGIN = 18 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 GREY = colors.HexColor("#5b6470")
 LIGHT = colors.HexColor("#e9eef5")
-
-_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-
-
-# --- French formatting -------------------------------------------------------------------------------
-
-
-def euros(cents: int) -> str:
-    """``2300`` → ``"23,00 €"``; thousands grouped with a plain space (``"1 234,56 €"``)."""
-    sign = "-" if cents < 0 else ""
-    units, rest = divmod(abs(cents), 100)
-    return f"{sign}{units:,}".replace(",", " ") + f",{rest:02d} €"
-
-
-def percent(value: Decimal | int) -> str:
-    """``Decimal("33.33")`` → ``"33,33 %"``; whole numbers lose their decimals (``"50 %"``)."""
-    text = f"{Decimal(value).normalize():f}"
-    return text.replace(".", ",") + " %"
-
-
-def french_date(value: date) -> str:
-    """``date(2026, 5, 1)`` → ``"01/05/2026"``."""
-    return value.strftime("%d/%m/%Y")
-
-
-def long_date(value: date) -> str:
-    """``date(2026, 5, 1)`` → ``"1er mai 2026"``."""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def french_datetime(value: datetime) -> str:
-    """An aware datetime in Paris time: ``"12 mai 2026 à 14 h 05"`` (naive values are taken as UTC)."""
-    local = value.astimezone(PARIS) if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC")).astimezone(PARIS)
-    return f"{long_date(local.date())} à {local.hour} h {local.minute:02d}"
-
 
 def group_iban(iban: str) -> str:
     """Full IBAN grouped by four characters: ``"FR76 3000 6000 0112 3456 7890 189"``."""
@@ -154,7 +113,7 @@ def identity_rows(person: Identity) -> list[tuple[str, str]]:
         ("Nom d'usage", or_dash(person.last_name)),
         ("Nom de naissance", or_dash(person.birth_name)),
         ("Prénom", or_dash(person.first_name)),
-        ("Date de naissance", french_date(person.birth_date)),
+        ("Date de naissance", short_date(person.birth_date)),
         ("Lieu de naissance", or_dash(person.birth_place)),
         ("N° de Sécurité sociale", or_dash(person.nir)),
         ("Code organisme", or_dash(person.code_organisme)),
@@ -272,7 +231,7 @@ class SignatureBox(Flowable):  # type: ignore[misc]  # ReportLab ships no type i
 def signature_block(place: str, signed_on: date, caption: str = "Signature de l'adhérent(e)") -> Flowable:
     """« Fait à … le … » followed by the signature area, kept on one page."""
     return KeepTogether(
-        [Spacer(1, 4 * mm), para(f"Fait à {place}, le {french_date(signed_on)}"), SignatureBox(caption)]
+        [Spacer(1, 4 * mm), para(f"Fait à {place}, le {short_date(signed_on)}"), SignatureBox(caption)]
     )
 
 

@@ -1,6 +1,6 @@
 """« Mandat de prélèvement SEPA » (SEPA Core, recurrent) with every item the rulebook requires.
 
-Mandatory content (DOMAIN.md): title, RUM, creditor name/address/ICS, debtor name/first name/address, full
+Mandatory content (docs/DOMAIN.md): title, RUM, creditor name/address/ICS, debtor name/first name/address, full
 IBAN (BIC optional), « Paiement récurrent », place and date of signature, signature, and the standard wording
 on authorisations (A)/(B) and refund periods (8 weeks authorised, 13 months unauthorised).
 """

@@ -11,7 +11,8 @@ from pathlib import Path
 from reportlab.platypus import Flowable
 
 from config.catalogue import CATALOGUE_PATH, Brand, default_catalogue
-from signing.documents.layout import DocumentInfo, heading, key_values, long_date, para, render_document, styles, title
+from config.formats import long_date
+from signing.documents.layout import DocumentInfo, heading, key_values, para, render_document, styles, title
 
 TEMPLATE_VERSION = "2026.1"
 TITLE = "Notice d'information"

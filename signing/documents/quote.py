@@ -8,14 +8,12 @@ from datetime import date
 from reportlab.platypus import Flowable
 
 from config.catalogue import Brand, default_catalogue
+from config.formats import euros, long_date, short_date
 from signing.documents.layout import (
     CONTENT_WIDTH,
     DocumentInfo,
-    euros,
-    french_date,
     heading,
     key_values,
-    long_date,
     para,
     render_document,
     table,
@@ -67,7 +65,7 @@ class QuoteData:
 
 def _household(data: QuoteData) -> list[Flowable]:
     rows = [["Personne", "Date de naissance"]]
-    rows += [[p.label, french_date(p.birth_date) if p.birth_date else "—"] for p in data.people]
+    rows += [[p.label, short_date(p.birth_date) if p.birth_date else "—"] for p in data.people]
     return [heading("Votre foyer"), table(rows)]
 
 
@@ -90,7 +88,7 @@ def _story(data: QuoteData) -> list[Flowable]:
         key_values(
             [
                 ("Contrat", data.contract_name),
-                ("Date du devis", french_date(data.issued_on)),
+                ("Date du devis", short_date(data.issued_on)),
                 ("Date d'effet", long_date(data.effective_date)),
             ]
         ),

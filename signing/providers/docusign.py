@@ -43,24 +43,32 @@ from urllib.parse import quote, urlencode
 
 import jwt
 import urllib3
+from cryptography import x509
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from docusign_esign import (
     ApiClient,
+    CustomFields,
     DateSigned,
     Document,
+    Envelope,
     EnvelopeDefinition,
     EnvelopesApi,
+    RecipientEmailNotification,
     Recipients,
     RecipientViewRequest,
     SignHere,
     Tabs,
+    TextCustomField,
 )
 from docusign_esign import Signer as DocuSignSigner
 from docusign_esign.client.api_exception import ApiException, ArgumentException
 from docusign_esign.client.configuration import Configuration
 
 from signing.providers.base import (
+    CeremonyUnavailable,
+    DocumentRejected,
     DocumentToSign,
+    ProviderBusy,
     ProviderError,
     Signer,
     SigningSession,
@@ -68,6 +76,7 @@ from signing.providers.base import (
     WebhookEvent,
     WebhookRejected,
 )
+from signing.seal import validate_sealed_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +94,18 @@ RECIPIENT_ID = "1"
 #: DocuSign's own page that shows "consent granted"; it must be a redirect URI of the integration key
 DEFAULT_CONSENT_REDIRECT_URI = "https://developers.docusign.com/platform/auth/consent"
 EMAIL_SUBJECT = "Votre adhésion : documents à signer"
+#: the signer's language: DocuSign's emails and signing page in French (``locale`` is added to each view URL)
+LANGUAGE = "fr"
+#: the envelope custom field carrying our transaction id, by which a lost envelope is found again
+TRANSACTION_FIELD = "transaction_id"
+#: DocuSign forbids asking the status of one envelope more than once every 15 minutes
+STATUS_POLL_INTERVAL_SECONDS = 15 * 60
+#: how far back the reconciliation looks for an envelope whose creation answer was lost
+RECONCILE_LOOKBACK = 24 * 3600
+#: DocuSign's per-envelope / per-account limit errors (400) all end like this (case varies)
+_LIMIT_SUFFIX = "limit_exceeded"
+#: a void of an envelope that is already completed, declined or voided
+_CANNOT_VOID = "ENVELOPE_CANNOT_VOID_INVALID_STATE"
 #: a Connect HMAC header is X-DocuSign-Signature-1 .. X-DocuSign-Signature-N
 _SIGNATURE_HEADER_PREFIX = "x-docusign-signature-"
 
@@ -138,6 +159,10 @@ class DocuSignSettings:
     #: Connect HMAC secrets; several during a key rotation
     hmac_keys: tuple[str, ...] = ()
     timeout_seconds: float = 10
+    #: read timeout of the envelope creation (uploading every PDF), longer than the others
+    create_timeout_seconds: float = 30
+    #: PEM of the root(s) the seal of DocuSign's combined PDF must chain to; empty: nothing is accepted
+    seal_roots_pem: bytes = b""
     #: CA bundle to trust instead of the default (certifi) one; only the fake server's throw-away CA in tests
     ca_bundle: str | None = None
     #: lifetime asked for the JWT assertion, and assumed for the token if the answer gives none
@@ -148,8 +173,8 @@ class DocuSignSettings:
     def __post_init__(self) -> None:
         if not self.oauth_host or "/" in self.oauth_host:
             raise ValueError("DocuSign oauth_host is a bare host name (optionally host:port), not a URL")
-        if self.timeout_seconds <= 0:
-            raise ValueError("DocuSign timeout_seconds must be positive")
+        if self.timeout_seconds <= 0 or self.create_timeout_seconds <= 0:
+            raise ValueError("DocuSign timeouts must be positive")
 
     def __repr__(self) -> str:  # keep the private key and the HMAC secrets out of logs and tracebacks
         return (
@@ -176,6 +201,9 @@ class DocuSignSettings:
             account_id=environ.get("DOCUSIGN_ACCOUNT_ID") or None,
             hmac_keys=tuple(k.strip() for k in environ.get("DOCUSIGN_HMAC_KEYS", "").split(",") if k.strip()),
             timeout_seconds=float(environ.get("DOCUSIGN_TIMEOUT") or 10),
+            create_timeout_seconds=float(environ.get("DOCUSIGN_CREATE_TIMEOUT") or 30),
+            seal_roots_pem=Path(environ["DOCUSIGN_SEAL_ROOTS"]).read_bytes() if environ.get("DOCUSIGN_SEAL_ROOTS")
+            else b"",
             ca_bundle=environ.get("DOCUSIGN_CA_BUNDLE") or None,
             consent_redirect_uri=environ.get("DOCUSIGN_CONSENT_REDIRECT_URI") or DEFAULT_CONSENT_REDIRECT_URI,
         )
@@ -241,8 +269,11 @@ def _build_api_client(settings: DocuSignSettings, timeout: tuple[float, float]) 
                 setattr(configuration, name, value)
     # Bounded retries: a refused connection is retried twice, a read timeout never (POST is not idempotent,
     # and a slow GET retried 3 times would hold the member 4x the timeout).
+    # A 429 must reach the SDK as an ApiException carrying Retry-After: urllib3 would otherwise "respect"
+    # the header itself and, with status=0, turn it into a MaxRetryError that looks like a network failure.
     client.rest_client.pool_manager.connection_pool_kw["retries"] = urllib3.util.Retry(
-        total=2, connect=2, read=0, redirect=0, status=0, other=0, backoff_factor=0.1
+        total=2, connect=2, read=0, redirect=0, status=0, other=0, backoff_factor=0.1,
+        respect_retry_after_header=False,
     )
     return client
 
@@ -276,15 +307,55 @@ def _describe(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def _busy(exc: BaseException) -> bool:
+    """A 429, or one of DocuSign's 400 ``…_Limit_Exceeded`` errors (hourly/burst, per envelope or account)."""
+    if not isinstance(exc, ApiException):
+        return False
+    status = getattr(exc, "status", None)
+    return status == 429 or (status == 400 and _error_code(getattr(exc, "body", None)).lower().endswith(_LIMIT_SUFFIX))
+
+
+def _retry_after(exc: BaseException) -> int | None:
+    """``Retry-After`` in seconds (DocuSign sends a number), or None."""
+    headers = getattr(exc, "headers", None)
+    value = headers.get("Retry-After") if headers is not None else None
+    try:
+        return max(int(str(value).strip()), 0) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """The answer did not come in time (the request may have been processed)."""
+    if isinstance(exc, urllib3.exceptions.MaxRetryError):
+        exc = exc.reason or exc
+    return isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError)
+
+
+def load_seal_roots(pem: bytes) -> list[x509.Certificate]:
+    """The trusted roots of DocuSign's seal from a PEM bundle (empty bundle: no root)."""
+    return x509.load_pem_x509_certificates(pem) if pem.strip() else []
+
+
+def _with_locale(url: str) -> str:
+    return url + ("&" if "?" in url else "?") + urlencode({"locale": LANGUAGE})
+
+
 class DocuSignProvider:
     """:class:`signing.providers.base.SigningProvider` backed by DocuSign embedded signing."""
 
     name = "docusign"
+    status_poll_interval = float(STATUS_POLL_INTERVAL_SECONDS)
 
     def __init__(self, settings: DocuSignSettings, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._settings = settings
         self._clock = clock
         self._timeout = (float(settings.timeout_seconds), float(settings.timeout_seconds))
+        self._create_timeout = (float(settings.timeout_seconds), float(settings.create_timeout_seconds))
+        try:
+            self._seal_roots = load_seal_roots(settings.seal_roots_pem)
+        except ValueError as exc:
+            raise ProviderError("DocuSign seal roots are not a PEM certificate bundle") from exc
         try:
             load_pem_private_key(settings.private_key_pem, password=None)
         except (ValueError, TypeError) as exc:
@@ -298,9 +369,18 @@ class DocuSignProvider:
 
     # -- contract ---------------------------------------------------------------------------------------
 
-    def start(self, documents: list[DocumentToSign], signer: Signer, return_url: str) -> SigningSession:
+    def start(
+        self, documents: list[DocumentToSign], signer: Signer, return_url: str, *, transaction_id: str = ""
+    ) -> SigningSession:
+        """Create the envelope (sent) and its first signing view.
+
+        The creation uploads every PDF and gets the longer ``create_timeout_seconds``. When its answer is
+        lost anyway (read timeout), DocuSign may have created the envelope: it is looked up by the
+        ``transaction_id`` custom field and, when found, used as if the answer had come.
+        """
         if not documents:
             raise ValueError("an envelope needs at least one document")
+        fields = [TextCustomField(name=TRANSACTION_FIELD, value=transaction_id, show="false", required="false")]
         definition = EnvelopeDefinition(
             email_subject=EMAIL_SUBJECT,
             documents=[
@@ -313,26 +393,36 @@ class DocuSignProvider:
                 for number, document in enumerate(documents, start=1)
             ],
             recipients=Recipients(signers=[self._signer(signer)]),
+            custom_fields=CustomFields(text_custom_fields=fields) if transaction_id else None,
             status="sent",
         )
-        summary = self._call(
-            "create_envelope",
-            lambda account: self._envelopes.create_envelope(
-                account.account_id, envelope_definition=definition, _request_timeout=self._timeout
-            ),
-        )
-        envelope_id = str(getattr(summary, "envelope_id", "") or "")
+        try:
+            summary = self._call(
+                "create_envelope",
+                lambda account: self._envelopes.create_envelope(
+                    account.account_id, envelope_definition=definition, _request_timeout=self._create_timeout
+                ),
+            )
+            envelope_id = str(getattr(summary, "envelope_id", "") or "")
+        except ProviderError as exc:
+            if not transaction_id or not _timed_out(exc.__cause__ or exc):
+                raise
+            envelope_id = self._reconcile(transaction_id)
         if not envelope_id:
             raise ProviderError("DocuSign created no envelope id")
         logger.info("DocuSign envelope %s created (%d documents)", envelope_id, len(documents))
         try:
             return self.resume(envelope_id, signer, return_url)
-        except ProviderError:
+        except ProviderError as exc:
             logger.warning("DocuSign envelope %s created but its signing view failed", envelope_id)
-            raise
+            raise CeremonyUnavailable(str(exc), envelope_id=envelope_id) from exc
 
     def resume(self, envelope_id: str, signer: Signer, return_url: str) -> SigningSession:
-        """A new (single-use) signing URL for an existing envelope — re-entering the signing step."""
+        """A new (single-use) signing URL for an existing envelope — re-entering the signing step.
+
+        DocuSign says not to store or email this URL: it is returned, never kept. ``locale=fr`` is added
+        so the signing page is in French whatever the browser's language.
+        """
         view_request = RecipientViewRequest(
             return_url=return_url,
             authentication_method="none",
@@ -353,7 +443,29 @@ class DocuSignProvider:
         url = str(getattr(view, "url", "") or "")
         if not url:
             raise ProviderError("DocuSign returned no signing URL")
-        return SigningSession(envelope_id=envelope_id, url=url)
+        return SigningSession(envelope_id=envelope_id, url=_with_locale(url))
+
+    def void(self, envelope_id: str, reason: str) -> None:
+        """Void a sent envelope (``PUT …/envelopes/{id}`` status voided, with our reason).
+
+        An envelope DocuSign cannot void any more (already completed, declined or voided) is left as is:
+        the caller has already closed our request, whose completion is never accepted afterwards.
+        """
+        envelope = Envelope(status="voided", voided_reason=reason[:200] or "voided")
+        try:
+            self._call(
+                "void",
+                lambda account: self._envelopes.update(
+                    account.account_id, envelope_id, envelope=envelope, _request_timeout=self._timeout
+                ),
+            )
+        except ProviderError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, ApiException) and _error_code(getattr(cause, "body", None)) == _CANNOT_VOID:
+                logger.info("DocuSign envelope %s was already closed; nothing to void", envelope_id)
+                return
+            raise
+        logger.info("DocuSign envelope %s voided (%s)", envelope_id, reason)
 
     def status(self, envelope_id: str) -> SigningStatus:
         envelope = self._call(
@@ -371,18 +483,36 @@ class DocuSignProvider:
             return SigningStatus.PENDING
         return status
 
-    def signed_document(self, envelope_id: str) -> bytes:
+    def signed_document(self, envelope_id: str, kind: str | None = None) -> bytes:
+        """The combined PDF with the certificate of completion (``certificate=true``, whatever the account's
+        default), accepted only when DocuSign's seal over the whole file is intact and chains to one of
+        the configured roots (``DocumentRejected`` otherwise). DocuSign signs every document as one
+        envelope: ``kind`` is ignored."""
         data = self._call(
             "get_document",
             lambda account: self._envelopes.get_document(
-                account.account_id, "combined", envelope_id, _request_timeout=self._timeout
+                account.account_id, "combined", envelope_id, certificate="true", language=LANGUAGE,
+                _request_timeout=self._timeout,
             ),
-        )
+        )  # fmt: skip
         if isinstance(data, str):  # pragma: no cover - SDK 6.x returns bytes for "file" responses
             data = data.encode("latin-1")
         if not isinstance(data, bytes) or not data.startswith(b"%PDF-"):
             raise ProviderError("DocuSign returned something that is not a PDF for the combined document")
+        self._check_seal(envelope_id, data)
         return data
+
+    def _check_seal(self, envelope_id: str, pdf: bytes) -> None:
+        if not self._seal_roots:
+            raise DocumentRejected("no DocuSign seal root is configured (DOCUSIGN_SEAL_ROOTS)")
+        checks = [validate_sealed_pdf(pdf, root) for root in self._seal_roots]
+        if not any(check.ok for check in checks):
+            check = checks[0]
+            logger.error(
+                "DocuSign combined document of envelope %s refused: seal intact=%s valid=%s trusted=%s coverage=%s",
+                envelope_id, check.intact, check.valid, check.trusted, check.coverage,
+            )  # fmt: skip
+            raise DocumentRejected(f"the combined document of envelope {envelope_id} has no valid DocuSign seal")
 
     def verify_webhook(self, headers: dict[str, str], raw_body: bytes) -> WebhookEvent:
         signatures = [
@@ -432,6 +562,7 @@ class DocuSignProvider:
         return DocuSignSigner(
             email=signer.email,
             name=signer.full_name,
+            email_notification=RecipientEmailNotification(supported_language=LANGUAGE),
             recipient_id=RECIPIENT_ID,
             routing_order="1",
             client_user_id=str(signer.user_id),
@@ -459,8 +590,37 @@ class DocuSignProvider:
 
     def _failure(self, operation: str, exc: BaseException) -> ProviderError:
         description = _describe(exc)
+        if _busy(exc):
+            retry_after = _retry_after(exc)
+            logger.warning(
+                "DocuSign %s refused by a rate limit: %s (retry after %s s)", operation, description, retry_after
+            )
+            return ProviderBusy(f"DocuSign {operation} rate-limited: {description}", retry_after=retry_after)
         logger.warning("DocuSign %s failed: %s", operation, description)
         return ProviderError(f"DocuSign {operation} failed: {description}")
+
+    def _reconcile(self, transaction_id: str) -> str:
+        """The envelope created for ``transaction_id`` although its creation answer was lost."""
+        since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - RECONCILE_LOOKBACK))
+        found = self._call(
+            "list_status_changes",
+            lambda account: self._envelopes.list_status_changes(
+                account.account_id, from_date=since, custom_field=f"{TRANSACTION_FIELD}={transaction_id}",
+                _request_timeout=self._timeout,
+            ),
+        )  # fmt: skip
+        ids = [str(e.envelope_id) for e in (getattr(found, "envelopes", None) or []) if getattr(e, "envelope_id", None)]
+        if not ids:
+            logger.error(
+                "DocuSign create_envelope timed out and no envelope carries transaction %s yet; if one appears "
+                "later, void it in DocuSign", transaction_id,
+            )  # fmt: skip
+            raise ProviderError(f"DocuSign create_envelope timed out (transaction {transaction_id} not found)")
+        for extra in ids[1:]:  # never more than one in practice; the others would be signable duplicates
+            self.void(extra, "Doublon créé lors d'une reprise après délai dépassé")
+        logger.warning("DocuSign create_envelope timed out; envelope %s found by transaction %s", ids[0],
+                       transaction_id)
+        return ids[0]
 
     def _forget_token(self) -> None:
         with self._lock:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from config.catalogue import default_catalogue
-from wizard.designation import NamedBeneficiary, beneficiaries_from_answers, clause_from_answers, render_clause
+from wizard.designation.service import NamedBeneficiary, beneficiaries_from_answers, clause_from_answers, render_clause
 
 CATALOGUE = default_catalogue()
 MARIE = NamedBeneficiary(

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from tests.conftest import login, text_of
 from wizard.db import db_session
-from wizard.engine import Actor, start_journey
-from wizard.models import Document, Journey, JourneyStatus, User
+from wizard.journeys.engine import start_journey
+from wizard.models import Actor, Document, Journey, JourneyStatus, User
 
 
 def _signed_designation(app: Flask, user_id: int) -> str:

@@ -10,8 +10,8 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from config.catalogue import default_catalogue
+from forms.context import Answers, StepContext
 from forms.designation import BeneficiariesForm, ChoiceForm
-from wizard.flow import Answers, StepContext
 
 
 @pytest.fixture(autouse=True)

@@ -13,10 +13,10 @@ from signing.seal import validate_sealed_pdf
 from tests.conftest import hidden_fields, login, submit, text_of
 from tests.designation.helpers import BENEFICIARIES, beneficiary, reauth_with_password, start_designation
 from tests.dispense.helpers import pdf_text, sign_locally, signed_documents
-from wizard import designation
 from wizard.db import db_session
+from wizard.designation import service as designation
 from wizard.models import BeneficiaryDesignation, User
-from wizard.signing import organisation_pki
+from wizard.signatures.providers import organisation_pki
 
 EMAIL = "camille.martin@example.fr"
 CLAUSE = (

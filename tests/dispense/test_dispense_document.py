@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 from config.catalogue import default_catalogue
-from signing.bundles_dispense import build_dispense_documents
+from forms.context import Answers
 from tests.dispense.helpers import pdf_text
-from wizard.flow import Answers, DocumentContext
+from wizard.dispense.documents import build_dispense_documents
+from wizard.journeys.flow import DocumentContext
 
 PERSON = {
     "civility": "Monsieur", "last_name": "Tehei", "birth_name": "", "first_name": "Manu",

@@ -11,8 +11,8 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from config.catalogue import default_catalogue
+from forms.context import Answers, StepContext
 from forms.dispense import AttestationForm, DetailsForm, ReasonForm, add_months
-from wizard.flow import Answers, StepContext
 
 EFFECTIVE = date(2026, 5, 1)
 ATTESTATION = {

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from signing.seal import validate_sealed_pdf
 from tests.conftest import login, submit, text_of
 from tests.dispense.helpers import journey_base, outbox, pdf_text, post_start, sign_locally, signed_documents
-from wizard.signing import organisation_pki
+from wizard.signatures.providers import organisation_pki
 
 EMAIL = "helene.dupre@example.fr"
 ATTESTATION = {

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.conftest import hidden_fields, text_of
 from wizard.db import db_session
-from wizard.invitations import send_invitation
+from wizard.entry.invitations import send_invitation
 from wizard.models import Campaign, Invitation, OutboxMessage
 
 LINK = re.compile(r"https?://[^\s<>\"']+")

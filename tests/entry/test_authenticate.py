@@ -8,10 +8,10 @@ from argon2 import PasswordHasher
 from flask import Flask
 
 from tests.conftest import PASSWORD
-from wizard import accounts
 from wizard.db import db_session
+from wizard.entry import accounts
+from wizard.entry.passwords import needs_rehash, verify_password
 from wizard.models import User
-from wizard.passwords import needs_rehash, verify_password
 
 
 def test_unknown_email_wrong_password_and_inactive_account_all_give_none(app: Flask, make_user: Any) -> None:

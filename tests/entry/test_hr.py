@@ -14,7 +14,7 @@ from config.catalogue import default_catalogue
 from tests.conftest import hidden_fields, login, text_of
 from tests.entry.conftest import invite, mails, post_form
 from wizard.db import db_session
-from wizard.invitations import parse_csv
+from wizard.entry.invitations import parse_csv
 from wizard.models import Invitation, Role
 
 HEADER = "email;nom;prenom;date_de_naissance;regime;adresse_postale;telephone\n"

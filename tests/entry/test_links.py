@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from tests.conftest import login, text_of
 from tests.entry.conftest import invite, last_mail, make_campaign
-from wizard import tokens
 from wizard.db import db_session
+from wizard.entry import tokens
 from wizard.models import User
 
 

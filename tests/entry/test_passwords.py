@@ -8,10 +8,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from forms.passwords import common_passwords, password_problems, password_strength
 from tests.conftest import PASSWORD, hidden_fields, login, text_of
 from tests.entry.conftest import STRONG_PASSWORD, last_mail, mails, post_form
-from wizard import tokens
-from wizard.passwords import common_passwords, password_problems, password_strength
+from wizard.entry import tokens
 
 RESET_SENT = "Si un compte existe pour cette adresse, un e-mail vient d'être envoyé"
 

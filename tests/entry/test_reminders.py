@@ -9,10 +9,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.entry.conftest import invite, mails, make_campaign
-from wizard import engine
 from wizard.db import db_session
-from wizard.engine import Actor
-from wizard.models import Campaign, Journey, JourneyEvent, JourneyStatus, User, utcnow
+from wizard.journeys import engine
+from wizard.models import Actor, Campaign, Journey, JourneyEvent, JourneyStatus, User, utcnow
 
 
 def _run(app: Flask) -> str:

@@ -11,12 +11,20 @@ Surface (see docs/design SIGNING.md, "Testing DocuSign without DocuSign")::
     POST /<shard>/restapi/v2.1/accounts/<a>/envelopes   201; both anchors must be found in the PDFs
     POST …/envelopes/<id>/views/recipient               201 {"url"} single use; 400 UNKNOWN_ENVELOPE_RECIPIENT
     GET  …/envelopes/<id>                               status and dates
-    GET  …/envelopes/<id>/documents/combined            the "signed" PDF (see :meth:`FakeDocuSign.signed_pdf`)
+    PUT  …/envelopes/<id>                               void (status "voided" + voidedReason) a sent envelope
+    GET  …/envelopes?from_date=…&custom_field=name=value   list_status_changes, found by a custom field
+    GET  …/envelopes/<id>/documents/combined            the "signed" PDF (see :meth:`FakeDocuSign.signed_pdf`),
+                                                        sealed by the fake's « DocuSign » test certificate;
+                                                        the certificate of completion page is added when
+                                                        ``certificate=true`` (or by the account default)
     GET/POST /signing/<token>                           fake ceremony, 302 to returnUrl?event=...
 
 REST calls without an issued bearer token get 401. Control methods: :meth:`require_consent`,
 :meth:`delay`, :meth:`script_ceremony`, :meth:`sign`, :meth:`set_status`, :meth:`revoke_tokens`,
-:meth:`build_webhook`, :meth:`send_webhook`, :meth:`provider_settings`.
+:meth:`build_webhook`, :meth:`send_webhook`, :meth:`provider_settings`, :meth:`limit`,
+:meth:`stall_creation`, :meth:`notify_foreign_envelope`, :meth:`redeliver_connect`; attributes
+``require_acknowledgement`` (Connect retries failed deliveries only then), ``certificate_by_default`` and
+``seal_mode`` ("docusign", "none", "foreign").
 """
 
 from __future__ import annotations
@@ -49,11 +57,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import Flask, Response, jsonify, redirect, request
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from signing.pki import Pki, ensure_pki
 from signing.providers.docusign import DATE_ANCHOR, SIGNATURE_ANCHOR, DocuSignSettings
 
 logger = logging.getLogger(__name__)
@@ -176,9 +187,14 @@ class FakeEnvelope:
     status_changed: dt.datetime | None = None
     #: ceremony outcome set by a test; None: the ?event= query parameter, else a page with buttons
     script: str | None = None
-    #: the "signed" combined PDF, built once at completion so the bytes never change
-    signed_pdf: bytes | None = None
+    #: the "signed" combined PDFs (key: with the certificate page), built once so the bytes never change
+    signed_pdfs: dict[bool, bytes] = field(default_factory=dict)
     raw_definition: dict[str, Any] = field(default_factory=dict)
+    #: textCustomFields of the definition, name -> value
+    custom_fields: dict[str, str] = field(default_factory=dict)
+    voided_reason: str | None = None
+    #: the signer's emailNotification.supportedLanguage
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,6 +202,27 @@ class RecordedRequest:
     method: str
     path: str
     authorized: bool
+    query: str = ""
+
+
+@dataclass
+class Limit:
+    """A refusal the fake answers instead of the next ``times`` matching calls (see :meth:`FakeDocuSign.limit`)."""
+
+    method: str
+    path_suffix: str
+    status: int
+    error_code: str
+    retry_after: int | None
+    times: int
+
+
+@dataclass(frozen=True)
+class ConnectDelivery:
+    envelope_id: str
+    event: str
+    #: the listener's HTTP status, or 0 when it could not be reached
+    status: int
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -223,6 +260,21 @@ class FakeDocuSign:
         self.default_account_id = DEFAULT_ACCOUNT_ID
         #: a Connect listener: when set, the fake posts envelope-completed/-declined there after a ceremony
         self.connect_url: str | None = None
+        #: Connect's « Require Acknowledgement »: only then is a failed delivery kept for a retry
+        self.require_acknowledgement = False
+        #: every Connect delivery attempt, and those kept for a retry
+        self.connect_deliveries: list[ConnectDelivery] = []
+        self.connect_backlog: list[tuple[str, str]] = []
+        #: the account setting « attach the certificate of completion » when a call does not say
+        self.certificate_by_default = False
+        #: how the combined PDF of a completed envelope is sealed: "docusign" (the fake's test DocuSign
+        #: certificate), "none" (not sealed) or "foreign" (a certificate from an unknown root)
+        self.seal_mode = "docusign"
+        self.seal_pki: Pki | None = None
+        self.seal_root_path = ""
+        self._foreign_pki: Pki | None = None
+        self._limits: list[Limit] = []
+        self._stall_creation = 0.0
 
         self.envelopes: dict[str, FakeEnvelope] = {}
         self.requests: list[RecordedRequest] = []
@@ -252,6 +304,9 @@ class FakeDocuSign:
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(str(cert_path), str(key_path))
         self.ca_path = str(ca_path)
+        self.seal_pki = ensure_pki(Path(self._tmp.name) / "seal", "DocuSign Test")
+        self._foreign_pki = ensure_pki(Path(self._tmp.name) / "foreign", "Not DocuSign")
+        self.seal_root_path = str(Path(self._tmp.name) / "seal" / "root-ca.pem")
         self._server = make_server(
             LOOPBACK, 0, self.app, threaded=True, ssl_context=context, request_handler=_QuietHandler
         )
@@ -304,6 +359,7 @@ class FakeDocuSign:
             "hmac_keys": self.hmac_keys,
             "timeout_seconds": 5.0,
             "ca_bundle": self.ca_path,
+            "seal_roots_pem": Path(self.seal_root_path).read_bytes() if self.seal_root_path else b"",
         }
         values.update(overrides)
         return DocuSignSettings(**values)
@@ -339,11 +395,41 @@ class FakeDocuSign:
         with self._lock:
             self._transition(self.envelopes[envelope_id], status)
 
-    def signed_pdf(self, envelope_id: str) -> bytes:
-        """The exact bytes ``documents/combined`` serves for this envelope."""
+    def signed_pdf(self, envelope_id: str, *, certificate: bool = True) -> bytes:
+        """The exact bytes ``documents/combined`` serves for this envelope (with or without the certificate)."""
         with self._lock:
             envelope = self.envelopes[envelope_id]
-            return envelope.signed_pdf or self._combine(envelope, signed=False)
+            if envelope.status != "completed":
+                return self._combine(envelope, signed=False, certificate=False)
+            if certificate not in envelope.signed_pdfs:
+                envelope.signed_pdfs[certificate] = self._combine(envelope, signed=True, certificate=certificate)
+            return envelope.signed_pdfs[certificate]
+
+    def limit(
+        self, path_suffix: str = "", *, method: str = "GET", status: int = 429, retry_after: int | None = 30,
+        error_code: str = "", times: int = 1,
+    ) -> None:  # fmt: skip
+        """Refuse the next ``times`` REST calls whose path ends with ``path_suffix`` as DocuSign's limits do:
+        ``status=429`` with ``Retry-After`` (account rate limit), or ``status=400`` with an ``error_code``
+        such as ``Hourly_APIInvocation_Envelope_Limit_Exceeded`` (per-envelope limit)."""
+        code = error_code or ("HOURLY_APIINVOCATION_LIMIT_EXCEEDED" if status == 429 else "")
+        with self._lock:
+            self._limits.append(Limit(method.upper(), path_suffix, status, code, retry_after, times))
+
+    def stall_creation(self, seconds: float) -> None:
+        """Create the next envelopes, then wait ``seconds`` before answering (the caller may give up)."""
+        with self._lock:
+            self._stall_creation = seconds
+
+    def notify_foreign_envelope(self, url: str, event: str = "envelope-completed") -> tuple[int, bytes]:
+        """A Connect notification (correctly signed) for an envelope another sender of the account made."""
+        return self.send_webhook(url, str(uuid.uuid4()), event)
+
+    def redeliver_connect(self) -> list[int]:
+        """Connect's retry: deliver again what failed while « Require Acknowledgement » was on."""
+        with self._lock:
+            backlog, self.connect_backlog = self.connect_backlog, []
+        return [self._deliver(envelope_id, event) for envelope_id, event in backlog]
 
     def sign(self, signing_url: str, event: str | None = "signing_complete", *, method: str = "GET") -> str:
         """Play the member's browser on the signing URL (without following the redirect); the Location."""
@@ -466,10 +552,37 @@ class FakeDocuSign:
         @app.before_request
         def record_and_delay() -> None:
             with self._lock:
-                self.requests.append(RecordedRequest(request.method, request.path, self._authorized()))
+                self.requests.append(
+                    RecordedRequest(
+                        request.method, request.path, self._authorized(), request.query_string.decode()
+                    )
+                )
                 seconds, prefix = self._delay_seconds, self._delay_prefix
             if seconds and request.path.startswith(prefix):
                 self._stopping.wait(seconds)
+
+        @app.before_request
+        def refuse_over_limit() -> Any:
+            if "/restapi/" not in request.path:
+                return None
+            with self._lock:
+                for limit in self._limits:
+                    if limit.method == request.method and request.path.endswith(limit.path_suffix):
+                        limit.times -= 1
+                        if limit.times <= 0:
+                            self._limits.remove(limit)
+                        break
+                else:
+                    return None
+            if limit.status == 429:
+                body = {"errorCode": limit.error_code, "message": "The maximum number of API calls was exceeded."}
+            else:
+                body = {"errorCode": limit.error_code, "message": "The limit of calls for this envelope was reached."}
+            response = jsonify(body)
+            response.status_code = limit.status
+            if limit.retry_after is not None:
+                response.headers["Retry-After"] = str(limit.retry_after)
+            return response
 
         def error(status: int, code: str, message: str) -> tuple[Response, int]:
             return jsonify(errorCode=code, message=message), status
@@ -574,11 +687,19 @@ class FakeDocuSign:
                 created=now,
                 status_changed=now,
                 raw_definition=definition,
+                custom_fields={
+                    str(f.get("name")): str(f.get("value", ""))
+                    for f in (definition.get("customFields") or {}).get("textCustomFields") or []
+                },
+                language=str((signer.get("emailNotification") or {}).get("supportedLanguage", "")),
             )
             if definition.get("status") == "sent":
                 self._transition(envelope, "sent", now)
             with self._lock:
                 self.envelopes[envelope.envelope_id] = envelope
+                stall = self._stall_creation
+            if stall:
+                self._stopping.wait(stall)  # created, but the answer comes too late for the caller
             return jsonify(
                 envelopeId=envelope.envelope_id,
                 status=envelope.status,
@@ -615,6 +736,43 @@ class FakeDocuSign:
                 self._views[token] = (envelope_id, str(body["returnUrl"]))
             return jsonify(url=f"{self.base_url}/signing/{token}"), 201
 
+        @app.get(rest)
+        def list_status_changes(shard: str, account_id: str) -> Any:
+            refused = rest_guard(shard, account_id)
+            if refused:
+                return refused
+            if not request.args.get("from_date") and not request.args.get("envelope_ids"):
+                return error(400, "INVALID_REQUEST_PARAMETER", "from_date or envelope_ids is required.")
+            name, _, value = request.args.get("custom_field", "").partition("=")
+            with self._lock:
+                found = [
+                    e for e in self.envelopes.values()
+                    if e.account_id == account_id and (not name or e.custom_fields.get(name) == value)
+                ]  # fmt: skip
+                listed = [{"envelopeId": e.envelope_id, "status": e.status} for e in found]
+            return jsonify(envelopes=listed, resultSetSize=str(len(listed)), totalSetSize=str(len(listed)))
+
+        @app.put(f"{rest}/<envelope_id>")
+        def update_envelope(shard: str, account_id: str, envelope_id: str) -> Any:
+            refused = rest_guard(shard, account_id)
+            if refused:
+                return refused
+            found = envelope_or_error(envelope_id, account_id)
+            if not isinstance(found, FakeEnvelope):
+                return found
+            body = request.get_json(silent=True) or {}
+            if body.get("status") != "voided":
+                return error(400, "INVALID_REQUEST_PARAMETER", "The fake only supports voiding an envelope.")
+            if not body.get("voidedReason"):
+                return error(400, "ENVELOPE_VOID_REASON_REQUIRED", "A voided reason is required.")
+            with self._lock:
+                if found.status not in ("created", "sent", "delivered"):
+                    return error(400, "ENVELOPE_CANNOT_VOID_INVALID_STATE", f"Envelope status is {found.status}.")
+                found.voided_reason = str(body["voidedReason"])
+                self._transition(found, "voided")
+                self._views = {t: v for t, v in self._views.items() if v[0] != envelope_id}  # open tabs die
+            return jsonify(envelopeId=envelope_id)
+
         @app.get(f"{rest}/<envelope_id>")
         def get_envelope(shard: str, account_id: str, envelope_id: str) -> Any:
             refused = rest_guard(shard, account_id)
@@ -646,7 +804,9 @@ class FakeDocuSign:
             if not isinstance(found, FakeEnvelope):
                 return found
             if document_id == "combined":
-                data = self.signed_pdf(envelope_id)
+                asked = request.args.get("certificate")
+                with_certificate = self.certificate_by_default if asked is None else asked.lower() == "true"
+                data = self.signed_pdf(envelope_id, certificate=with_certificate)
             else:
                 match = [pdf for doc_id, _, pdf in found.documents if doc_id == document_id]
                 if not match:
@@ -691,29 +851,43 @@ class FakeDocuSign:
         envelope.status_changed = moment
         if status in ("sent", "delivered", "completed", "declined", "voided"):
             setattr(envelope, status, moment)
-        if status == "completed" and envelope.signed_pdf is None:
-            envelope.signed_pdf = self._combine(envelope, signed=True)
 
-    def _combine(self, envelope: FakeEnvelope, *, signed: bool) -> bytes:
+    def _combine(self, envelope: FakeEnvelope, *, signed: bool, certificate: bool) -> bytes:
         writer = PdfWriter()
         for _, _, pdf in envelope.documents:
             writer.append(PdfReader(io.BytesIO(pdf)))
-        if signed:
+        if certificate:
             writer.append(PdfReader(io.BytesIO(_certificate_page(envelope))))
+        if signed:
             writer.add_metadata({"/FakeDocuSignEnvelope": envelope.envelope_id, "/Producer": "Fake DocuSign"})
         out = io.BytesIO()
         writer.write(out)
-        return out.getvalue()
+        if not signed or self.seal_mode == "none":
+            return out.getvalue()
+        pki = self.seal_pki if self.seal_mode == "docusign" else self._foreign_pki
+        assert pki is not None, "the fake is not started"
+        return _seal(out.getvalue(), pki)
 
     def _notify_connect(self, envelope_id: str, ceremony_event: str) -> None:
         event = {"signing_complete": "envelope-completed", "decline": "envelope-declined"}.get(ceremony_event)
         if not self.connect_url or event is None:
             return
-        try:
-            status, _ = self.send_webhook(self.connect_url, envelope_id, event)
-            logger.info("fake docusign: Connect %s -> %s", event, status)
-        except OSError:
-            logger.warning("fake docusign: Connect listener %s unreachable", self.connect_url)
+        self._deliver(envelope_id, event)
+
+    def _deliver(self, envelope_id: str, event: str) -> int:
+        """One Connect delivery; a failure is kept for :meth:`redeliver_connect` only with acknowledgement."""
+        status = 0
+        if self.connect_url:
+            try:
+                status, _ = self.send_webhook(self.connect_url, envelope_id, event)
+                logger.info("fake docusign: Connect %s -> %s", event, status)
+            except OSError:
+                logger.warning("fake docusign: Connect listener %s unreachable", self.connect_url)
+        with self._lock:
+            self.connect_deliveries.append(ConnectDelivery(envelope_id, event, status))
+            if status != 200 and self.require_acknowledgement:
+                self.connect_backlog.append((envelope_id, event))
+        return status
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -795,6 +969,17 @@ def _certificate_page(envelope: FakeEnvelope) -> bytes:
     page.drawString(72, 710, f"Le {_iso(envelope.completed)}")
     page.save()
     return out.getvalue()
+
+
+def _seal(pdf: bytes, pki: Pki) -> bytes:
+    """Seal ``pdf`` (invisible PAdES signature over the whole file) as DocuSign seals its combined PDF."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    meta = signers.PdfSignatureMetadata(
+        field_name="DocuSignSeal", subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        name="DocuSign, Inc. (test)", reason="Enveloppe terminée",
+    )  # fmt: skip
+    output: io.BytesIO = signers.PdfSigner(meta, pki.signer()).sign_pdf(writer)
+    return output.getvalue()
 
 
 def _post_loopback(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flows.affiliation import covers_children, covers_nobody
-from wizard.flow import Answers
+from forms.context import Answers
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import FAMILY_HOUSEHOLD, PASSWORD, hidden_fields, login, start_from_home, submit, text_of
-from wizard import engine, steps
 from wizard.db import db_session
-from wizard.flow import FormStep, SigningStep, entered_steps
-from wizard.models import Journey, JourneyStatus, StepAnswer, User
-from wizard.registry import registry
+from wizard.journeys import engine, steps
+from wizard.journeys.flow import FormStep, SigningStep, entered_steps
+from wizard.journeys.registry import registry
+from wizard.models import Actor, Journey, JourneyStatus, StepAnswer, User
 
 FUZZ_EMAIL = "alea@example.fr"
 REAUTH_URL = "/mon-contrat/identification"
@@ -89,7 +89,7 @@ def seed_journeys(app: Flask, client: FlaskClient) -> SeededJourneys:
         owner = session.scalars(select(User).where(User.email == FUZZ_EMAIL)).one()
         done = session.scalars(select(Journey).where(Journey.flow_id == "affiliation")).one()
         sources = {"affiliation": {k: dict(v) for k, v in steps.effective_answers(done).items()}}
-        actor = engine.Actor(user_id=owner.id)
+        actor = Actor(user_id=owner.id)
         by_flow: dict[str, str] = {}
         for flow in registry().latest():
             journey = engine.find_open_journey(session, owner, flow.id)
@@ -110,7 +110,7 @@ def _branch_variant(
     session: Any, owner: User, flow_id: str, raw_answers: dict[str, dict[str, str]], sources: dict[str, Any]
 ) -> str:
     """A second journey of the flow whose earlier answers take the other branch, validated by the real forms."""
-    journey = engine.start_journey(session, owner, flow_id, engine.Actor(owner.id), prefill=_prefill(), sources=sources)
+    journey = engine.start_journey(session, owner, flow_id, Actor(owner.id), prefill=_prefill(), sources=sources)
     session.flush()
     flow = steps.flow_of(journey)
     for step_id, values in raw_answers.items():

@@ -20,9 +20,9 @@ from flows import all_flows
 from tests.conftest import hidden_fields, text_of
 from tests.fuzz.journeys import SeededJourneys, restore, snapshot
 from tests.fuzz.strategies import expand, field_names, payloads, text_values
-from wizard import steps
 from wizard.db import db_session
-from wizard.flow import FormStep
+from wizard.journeys import steps
+from wizard.journeys.flow import FormStep
 from wizard.models import Journey
 
 FORM_STEPS = sorted({(f.id, s.id) for f in all_flows() for s in f.steps if isinstance(s, FormStep)})

@@ -9,11 +9,12 @@ from flask.testing import FlaskClient
 
 from flows.affiliation import covers_children
 from forms.affiliation import RegimeForm
+from forms.context import Answers
 from tests.conftest import text_of
-from wizard import diagrams
-from wizard.compile import compile_flow, predicate_names
-from wizard.flow import Answers, Flow, FormStep
-from wizard.registry import registry
+from wizard.hr import diagrams
+from wizard.journeys.compile import compile_flow, predicate_names
+from wizard.journeys.flow import Flow, FormStep
+from wizard.journeys.registry import registry
 
 
 def test_every_flow_page_lists_each_step_predicate_and_terminal(app: Flask, hr_client: FlaskClient) -> None:

@@ -13,9 +13,9 @@ from sqlalchemy import func, select, update
 
 from tests.conftest import hidden_fields, login, submit, text_of
 from tests.hr.conftest import follow_to_step, invite, row_counts, start_preview
-from wizard import preview
 from wizard.db import db_session
-from wizard.mail import queue_email
+from wizard.hr import preview
+from wizard.mail.queue import queue_email
 from wizard.models import Invitation, Journey, OutboxMessage, Role, SignatureRequest, utcnow
 
 BANNER = "Aperçu — aucune donnée n'est enregistrée"

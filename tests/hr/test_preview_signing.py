@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from tests.conftest import submit, text_of
 from tests.hr.conftest import follow_to_step, row_counts, start_preview
 from wizard.db import db_session
+from wizard.hr.preview import load_personas
+from wizard.journeys.registry import registry
 from wizard.models import Journey, OutboxMessage, SignatureRequest
-from wizard.preview import load_personas
-from wizard.registry import registry
 
 BANNER = "Aperçu — aucune donnée n'est enregistrée"
 

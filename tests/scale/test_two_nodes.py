@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD
 from tests.scale.nodes import Node, Reply, Visitor
-from wizard.db import db_session
-from wizard.engine import STALE_MESSAGE
+from wizard.db import STALE_MESSAGE, db_session
 from wizard.models import Journey, JourneyEvent
 
 STALE = STALE_MESSAGE.split(" (")[0]  # « Cette page n'était plus à jour »

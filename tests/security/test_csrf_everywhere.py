@@ -48,7 +48,7 @@ def test_every_unsafe_route_rejects_a_missing_csrf_token(
         assert response.status_code == 400, (endpoint, method, url, response.status_code)
         assert EXPIRED_FORM in text_of(response), (endpoint, url)
         checked.append(endpoint)
-    assert {"auth.login", "auth.logout", "journeys.step", "journeys.start", "session.keep_alive"} <= set(checked)
+    assert {"auth.login", "auth.logout", "journeys.step", "dashboard.start", "session.keep_alive"} <= set(checked)
 
 
 def test_a_wrong_token_is_refused_like_a_missing_one(client: FlaskClient, make_user: Any) -> None:

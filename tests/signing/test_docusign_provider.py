@@ -20,7 +20,9 @@ from reportlab.pdfgen import canvas
 
 from signing.providers import docusign as docusign_module
 from signing.providers.base import (
+    DocumentRejected,
     DocumentToSign,
+    ProviderBusy,
     ProviderError,
     Signer,
     SigningProvider,
@@ -119,6 +121,7 @@ def test_jwt_token_is_requested_once_and_cached(
 ) -> None:
     session = provider.start(documents(), SIGNER, RETURN_URL)
     assert provider.status(session.envelope_id) is SigningStatus.PENDING
+    fake_docusign.set_status(session.envelope_id, "completed")
     provider.signed_document(session.envelope_id)
 
     assert fake_docusign.token_requests == 1
@@ -242,8 +245,11 @@ def test_settings_from_environ(tmp_path: Path, docusign_settings: DocuSignSettin
             "DOCUSIGN_PRIVATE_KEY_PATH": str(key_path),
             "DOCUSIGN_HMAC_KEYS": " old , new ,",
             "DOCUSIGN_TIMEOUT": "2.5",
+            "DOCUSIGN_CREATE_TIMEOUT": "40",
+            "DOCUSIGN_SEAL_ROOTS": str(key_path),
         }
     )
+    assert settings.create_timeout_seconds == 40 and settings.seal_roots_pem == docusign_settings.private_key_pem
     assert settings.private_key_pem == docusign_settings.private_key_pem
     assert settings.oauth_host == "account-d.docusign.com"
     assert settings.account_id is None
@@ -604,3 +610,113 @@ def test_fake_posts_connect_notifications_to_the_app(
     session = provider.start(documents(), SIGNER, RETURN_URL)
     fake_docusign.sign(session.url)
     assert accepted == ["env-1", session.envelope_id]
+
+
+# -- the service as it behaves: void, limits, reconciliation, language, evidence -------------------------
+
+
+def test_void_puts_the_envelope_in_voided_with_our_reason(
+    provider: DocuSignProvider, fake_docusign: FakeDocuSign
+) -> None:
+    session = provider.start(documents(), SIGNER, RETURN_URL)
+    provider.void(session.envelope_id, "Vos réponses ont changé.")
+    envelope = fake_docusign.envelopes[session.envelope_id]
+    assert envelope.status == "voided" and envelope.voided_reason == "Vos réponses ont changé."
+    assert provider.status(session.envelope_id) is SigningStatus.EXPIRED
+    with pytest.raises(ProviderError, match="ENVELOPE_INVALID_STATUS"):
+        provider.resume(session.envelope_id, SIGNER, RETURN_URL)
+    provider.void(session.envelope_id, "encore")  # already voided: nothing to do, no error
+    assert envelope.voided_reason == "Vos réponses ont changé."
+
+
+def test_a_completed_envelope_is_not_voided(provider: DocuSignProvider, fake_docusign: FakeDocuSign) -> None:
+    session = provider.start(documents(), SIGNER, RETURN_URL)
+    fake_docusign.sign(session.url)
+    provider.void(session.envelope_id, "trop tard")
+    assert fake_docusign.envelopes[session.envelope_id].status == "completed"
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "retry_after"),
+    [
+        (429, "", 42),
+        (400, "Hourly_APIInvocation_Envelope_Limit_Exceeded", None),
+        (400, "Burst_Envelope_Polling_Limit_Exceeded", None),
+    ],
+)
+def test_rate_limits_are_a_provider_busy_error_with_retry_after(
+    *, provider: DocuSignProvider, fake_docusign: FakeDocuSign, caplog: pytest.LogCaptureFixture,
+    status: int, code: str, retry_after: int | None,
+) -> None:  # fmt: skip
+    session = provider.start(documents(), SIGNER, RETURN_URL)
+    fake_docusign.limit(f"/envelopes/{session.envelope_id}", status=status, error_code=code, retry_after=retry_after)
+    caplog.set_level("WARNING")
+    with pytest.raises(ProviderBusy) as busy:
+        provider.status(session.envelope_id)
+    assert busy.value.retry_after == retry_after
+    assert "rate limit" in caplog.text and "unreachable" not in caplog.text
+    assert provider.status(session.envelope_id) is SigningStatus.PENDING  # the next call goes through
+
+
+def test_the_envelope_carries_our_transaction_id_and_french(
+    provider: DocuSignProvider, fake_docusign: FakeDocuSign
+) -> None:
+    session = provider.start(documents(), SIGNER, RETURN_URL, transaction_id="tx-123")
+    envelope = fake_docusign.envelopes[session.envelope_id]
+    assert envelope.custom_fields == {"transaction_id": "tx-123"} and envelope.language == "fr"
+    assert parse_qs(urlsplit(session.url).query)["locale"] == ["fr"]
+    assert "locale=fr" in provider.resume(session.envelope_id, SIGNER, RETURN_URL).url
+
+
+def test_a_lost_creation_answer_is_reconciled_by_transaction_id(
+    make_provider: Callable[..., DocuSignProvider], fake_docusign: FakeDocuSign
+) -> None:
+    provider = make_provider(fake_docusign.provider_settings(timeout_seconds=1, create_timeout_seconds=1))
+    fake_docusign.stall_creation(2)
+    session = provider.start(documents(), SIGNER, RETURN_URL, transaction_id="tx-lost")
+    (envelope,) = fake_docusign.envelopes.values()
+    assert session.envelope_id == envelope.envelope_id and session.url.startswith(fake_docusign.base_url)
+
+
+def test_a_lost_creation_answer_without_transaction_id_is_an_error(
+    make_provider: Callable[..., DocuSignProvider], fake_docusign: FakeDocuSign
+) -> None:
+    provider = make_provider(fake_docusign.provider_settings(timeout_seconds=1, create_timeout_seconds=1))
+    fake_docusign.stall_creation(2)
+    with pytest.raises(ProviderError, match="create_envelope failed"):
+        provider.start(documents(), SIGNER, RETURN_URL)
+
+
+def test_the_creation_gets_the_longer_timeout(
+    make_provider: Callable[..., DocuSignProvider], fake_docusign: FakeDocuSign
+) -> None:
+    provider = make_provider(fake_docusign.provider_settings(timeout_seconds=1, create_timeout_seconds=4))
+    fake_docusign.stall_creation(1.5)  # longer than the ordinary timeout, within the creation's
+    session = provider.start(documents(), SIGNER, RETURN_URL, transaction_id="tx-slow")
+    assert not [r for r in fake_docusign.requests if r.method == "GET" and r.path.endswith("/envelopes")]
+    assert session.envelope_id in fake_docusign.envelopes
+
+
+def test_the_certificate_page_is_asked_for_and_the_seal_checked(
+    provider: DocuSignProvider, fake_docusign: FakeDocuSign
+) -> None:
+    session = provider.start(documents(), SIGNER, RETURN_URL)
+    fake_docusign.sign(session.url)
+    signed = provider.signed_document(session.envelope_id)
+    assert signed == fake_docusign.signed_pdf(session.envelope_id, certificate=True)
+    assert len(PdfReader(io.BytesIO(fake_docusign.signed_pdf(session.envelope_id, certificate=False))).pages) == 2
+    fake_docusign.seal_mode = "foreign"
+    other = provider.start(documents(), SIGNER, RETURN_URL)
+    fake_docusign.sign(other.url)
+    with pytest.raises(DocumentRejected, match="no valid DocuSign seal"):
+        provider.signed_document(other.envelope_id)
+
+
+def test_no_configured_seal_root_accepts_no_document(
+    make_provider: Callable[..., DocuSignProvider], fake_docusign: FakeDocuSign
+) -> None:
+    provider = make_provider(fake_docusign.provider_settings(seal_roots_pem=b""))
+    session = provider.start(documents(), SIGNER, RETURN_URL)
+    fake_docusign.sign(session.url)
+    with pytest.raises(DocumentRejected, match="DOCUSIGN_SEAL_ROOTS"):
+        provider.signed_document(session.envelope_id)

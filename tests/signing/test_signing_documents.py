@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from config.catalogue import Catalogue
+from config.formats import euros, french_datetime, long_date, percent
 from signing.documents import bulletin, designation, dispense, guarantees, mandate, notice, quote
 from signing.documents.bulletin import BulletinData, render_bulletin
 from signing.documents.designation import DesignationData, render_designation
@@ -22,12 +23,8 @@ from signing.documents.layout import (
     DATE_ANCHOR,
     SIGN_ANCHOR,
     DocumentInfo,
-    euros,
-    french_datetime,
     group_iban,
-    long_date,
     para,
-    percent,
     render_document,
 )
 from signing.documents.mandate import MandateData, render_mandate

@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 
-from wizard import engine
 from wizard.db import db_session
-from wizard.models import Campaign, User
+from wizard.journeys import engine
+from wizard.models import Actor, Campaign, User
 
 PREFILL = {
     "email": "helene.dupre@education.example",
@@ -88,7 +88,7 @@ def open_subscription(app: Flask) -> Callable[..., str]:
             owner = session.get(User, user.id)
             assert owner is not None
             journey = engine.start_journey(
-                session, owner, "subscription", engine.Actor(owner.id),
+                session, owner, "subscription", Actor(owner.id),
                 campaign=make_campaign(session) if campaign else None,
                 prefill=PREFILL, sources={"affiliation": dict(affiliation)},
             )  # fmt: skip

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forms.base import french_date
+from config.formats import long_date
 from tests.conftest import FAMILY_HOUSEHOLD, login, start_from_home, submit, text_of
 from tests.subscription.conftest import BANK, CHILDREN, CONTACTS, PARTNER, PERSONAL, SOCIAL, read_pdf
-from wizard.dates import contract_effective_date
-from wizard.subscription import paris_today
+from wizard.subscription.dates import contract_effective_date
+from wizard.subscription.service import paris_today
 
 
 def _affiliate_family(client: FlaskClient) -> None:
@@ -60,7 +60,7 @@ def test_affiliation_opens_the_subscription_up_to_the_signing_page(
     page = text_of(client.get(f"{base}/signature"))
     with app.app_context():
         effective = contract_effective_date(app.config["DEFAULT_EFFECTIVE_DATE"], paris_today(), "first_of_next_month")
-    assert f"Votre contrat prendra effet le {french_date(effective)}." in page
+    assert f"Votre contrat prendra effet le {long_date(effective)}." in page
     assert "Le montant de votre cotisation sera de 46,00 € par mois." in page  # 12 + 14 + 2 × 10, as quoted
     for title in ("Bulletin d'adhésion", "Mandat de prélèvement SEPA", "Notice d'information"):
         assert title in page

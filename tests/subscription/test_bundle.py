@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from config.catalogue import default_catalogue
+from forms.context import Answers
 from forms.identifiers import validate_rum
-from signing.bundles import build_subscription_documents, mandate_reference, signing_place
 from tests.subscription.conftest import FAMILY, PREFILL, read_pdf
-from wizard.flow import Answers, DocumentContext
+from wizard.journeys.flow import DocumentContext
+from wizard.subscription.documents import build_subscription_documents, mandate_reference, signing_place
 
 ANSWERED = datetime(2026, 4, 2, 9, 30, tzinfo=UTC)
 SUBSCRIPTION = {

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from config.catalogue import default_catalogue
-from wizard.dates import contract_effective_date, first_of_next_month
+from wizard.subscription.dates import contract_effective_date, first_of_next_month
 
 CAMPAIGN = date(2026, 5, 1)
 

@@ -14,7 +14,7 @@ from tests.conftest import hidden_fields, login, text_of
 from tests.subscription.conftest import FAMILY
 from wizard.db import db_session
 from wizard.models import Document, Journey, JourneyStatus, OutboxMessage, SatisfactionAnswer, utcnow
-from wizard.subscription import on_subscription_completed
+from wizard.subscription.service import on_subscription_completed
 
 
 def _complete(app: Flask, public_id: str) -> int:

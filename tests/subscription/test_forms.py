@@ -10,10 +10,10 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from config.catalogue import default_catalogue
+from forms.context import Answers, StepContext
 from forms.subscription import ChildrenForm, PartnerForm, PersonalForm, SocialSecurityForm
 from forms.subscription_contacts import BankForm, ContactsForm
 from tests.subscription.conftest import BANK, CHILDREN, PARTNER, PERSONAL, PREFILL, SOCIAL
-from wizard.flow import Answers, StepContext
 
 AFFILIATION = {
     "affiliation:regime": {"regime": "general"},

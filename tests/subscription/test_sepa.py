@@ -13,10 +13,10 @@ from flask import Flask
 
 from config.catalogue import default_catalogue
 from tests.subscription.conftest import BANK, FAMILY, PREFILL, make_campaign
-from wizard import engine
 from wizard.db import db_session
-from wizard.models import JourneyStatus, SignatureRequest, SignatureStatus, StepAnswer, User, utcnow
-from wizard.sepa import Collection, build_pain008
+from wizard.journeys import engine
+from wizard.models import Actor, JourneyStatus, SignatureRequest, SignatureStatus, StepAnswer, User, utcnow
+from wizard.subscription.sepa import Collection, build_pain008
 
 XSD = Path(sepaxml.__file__).with_name("schemas") / "pain.008.001.02.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
@@ -50,7 +50,7 @@ def _signed_subscription(app: Flask, user: User, rum: str) -> int:
         assert owner is not None
         campaign = make_campaign(session)
         journey = engine.start_journey(
-            session, owner, "subscription", engine.Actor(owner.id), campaign=campaign,
+            session, owner, "subscription", Actor(owner.id), campaign=campaign,
             prefill=PREFILL, sources={"affiliation": dict(FAMILY)},
         )  # fmt: skip
         journey.answers.append(

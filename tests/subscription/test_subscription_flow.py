@@ -112,8 +112,8 @@ def test_contacts_page_warns_and_stores_the_consent_text(
 
 
 def _answers(app: Flask, base: str) -> dict[str, Any]:
-    from wizard import steps  # noqa: PLC0415
     from wizard.db import db_session  # noqa: PLC0415
+    from wizard.journeys import steps  # noqa: PLC0415
     from wizard.models import Journey  # noqa: PLC0415
 
     with app.app_context():

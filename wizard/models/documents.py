@@ -42,10 +42,19 @@ class SignatureRequest(Base):
     status: Mapped[SignatureStatus] = mapped_column(_enum(SignatureStatus), default=SignatureStatus.PENDING)
     #: where the member's browser goes to sign (the provider's ceremony, or our own code page)
     signing_url: Mapped[str | None] = mapped_column(String(2000))
-    #: append-only evidence record (who, how, consents, hashes, IP, times); see SIGNING.md
+    #: append-only evidence record (who, how, consents, hashes, IP, times); see docs/SIGNING.md
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: last time the provider was asked for the envelope's status (DocuSign: once per 15 minutes at most);
+    #: cleared when a new ceremony URL is issued
+    status_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: work left for ``flask signatures run``: "fetch" (a verified completion whose signed PDF is still to
+    #: download and check) or "void" (an envelope to void at the provider); None: nothing
+    followup: Mapped[str | None] = mapped_column(String(16))
+    followup_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    followup_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    followup_error: Mapped[str | None] = mapped_column(String(500))
 
     journey: Mapped[Journey] = relationship()
     documents: Mapped[list[Document]] = relationship(back_populates="signature_request", order_by="Document.id")

@@ -1,7 +1,7 @@
 """Indexes the HR pages need on the core tables (migration ``0007_hr``), declared so the metadata matches.
 
 The funnel counts agents per step with ``GROUP BY`` over journeys joined to their events and invitations
-(``wizard.funnel``); the preview purge finds idle preview journeys. Each index below serves one of them.
+(``wizard.hr.funnel``); the preview purge finds idle preview journeys. Each index below serves one of them.
 """
 
 from __future__ import annotations

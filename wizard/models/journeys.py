@@ -8,6 +8,7 @@ journey cannot both win: the second UPDATE matches no row and raises ``StaleData
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -19,6 +20,15 @@ from wizard.models.base import Base, UtcDateTime, utcnow
 from wizard.models.campaigns import Campaign
 from wizard.models.types import EncryptedJSON
 from wizard.models.users import User
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts and from where: what a :class:`JourneyEvent` records (not a table)."""
+
+    user_id: int | None
+    ip: str | None = None
+    user_agent: str | None = None
 
 
 class JourneyStatus(StrEnum):

@@ -1,0 +1,1 @@
+"""« Mes démarches »: the member's home, starting and resuming journeys."""

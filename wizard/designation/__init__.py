@@ -1,0 +1,1 @@
+"""Beneficiary designation (death benefit): clause, re-authentication, versions."""

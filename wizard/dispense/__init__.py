@@ -1,0 +1,1 @@
+"""Dispense d'adhésion: reasons, exclusivity with affiliation, the attestation."""

@@ -1,0 +1,1 @@
+"""Getting in: invitations, accounts, passwords, login, signed links, reminders."""

@@ -1,0 +1,1 @@
+"""Entry pages: login, account activation, invitations, session keep-alive."""

@@ -1,0 +1,1 @@
+"""HR space: campaigns and invitations, previews, funnel, flow diagrams."""

@@ -1,0 +1,76 @@
+"""What every step page needs: the journey of the logged-in person, and the rendering of one step."""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
+
+from wizard.db import db_session
+from wizard.journeys import steps
+from wizard.journeys.flow import FormStep, ProofStep, ReviewStep, SigningStep, Step, TerminalStep
+from wizard.journeys.hooks import page_for
+from wizard.models import Journey
+from wizard.web import me
+
+#: built once: its answers come in the same statement (every journey page reads them: one round trip, not two)
+JOURNEY_BY_PUBLIC_ID = (
+    select(Journey).options(joinedload(Journey.answers)).where(Journey.public_id == bindparam("public_id"))
+)
+
+
+def journey_by_public_id(public_id: str | None) -> Journey | None:
+    """The journey a URL names, read once per request (a guard and the view may both need it); no ownership check."""
+    read: dict[str | None, Journey | None] = g.setdefault("journeys_by_public_id", {})
+    if public_id not in read:
+        read[public_id] = db_session().scalars(JOURNEY_BY_PUBLIC_ID, {"public_id": public_id}).unique().first()
+    return read[public_id]
+
+
+def load_owned_journey(public_id: str) -> Journey:
+    """The journey if it belongs to the logged-in person; anybody else's is a 404, never a 403."""
+    journey = journey_by_public_id(public_id)
+    if journey is None or journey.owner_id != me().id:
+        abort(404)
+    return journey
+
+
+def render_step(
+    journey: Journey, step: Step, form: object | None = None, extra: dict[str, object] | None = None
+) -> str:
+    """The step's page; ``extra`` adds to its template context (by default, what the step kind's registered
+    page gives: :func:`wizard.journeys.hooks.register_step_page`)."""
+    flow = steps.flow_of(journey)
+    context = steps.step_context(journey)
+    if isinstance(step, FormStep):
+        form = steps.display_form(journey, step, context, form)  # type: ignore[arg-type]
+    answer = journey.answer_for(step.id)
+    page = {
+        "journey": journey,
+        "flow": flow,
+        "step": step,
+        "form": form,
+        "context": context,
+        "stepper": steps.stepper(journey, flow, step.id),
+        "previous_step_id": steps.previous_step_id(journey, flow, step.id),
+        "is_draft": bool(answer and answer.is_draft),
+        "sections": steps.review_sections(journey, flow, step.id) if isinstance(step, ReviewStep) else [],
+        "answers": steps.effective_answers(journey, flow),
+    }
+    if extra is None and (kind_page := page_for(step)) is not None:
+        extra = kind_page(journey, step)
+    return render_template(_template_for(step), **page, **(extra or {}))
+
+
+def _template_for(step: Step) -> str:
+    if step.template:
+        return step.template
+    if isinstance(step, ReviewStep):
+        return "review.html"
+    if isinstance(step, TerminalStep):
+        return "terminal.html"
+    if isinstance(step, SigningStep):
+        return "signing_step.html"
+    if isinstance(step, ProofStep):
+        return "proof_step.html"
+    return "step.html"

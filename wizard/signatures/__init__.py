@@ -1,0 +1,1 @@
+"""Signature requests of journeys: start, resume, void, confirm, evidence, documents."""

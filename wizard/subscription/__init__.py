@@ -1,0 +1,1 @@
+"""Subscription: terms, dates, SEPA mandate export, the documents it signs."""
