@@ -25,6 +25,10 @@ class BaseConfig:
     FIELD_ENCRYPTION_OLD_KEYS: str | None = None
     #: SQLAlchemy URL; SQLite in the instance folder when unset
     DATABASE_URL: str | None = None
+    #: PostgreSQL connections kept open per worker process, and extra ones allowed under a burst; size them so
+    #: nodes × workers × (pool + overflow) stays under the server's max_connections (docs/PERFORMANCE.md)
+    DATABASE_POOL_SIZE = 4
+    DATABASE_MAX_OVERFLOW = 4
     #: "local" (pyHanko seal + emailed one-time code) or "docusign"
     SIGNING_PROVIDER = "local"
     #: DocuSign (SIGNING_PROVIDER=docusign; variables WIZARD_DOCUSIGN_*), see docs/DOCUSIGN.md

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from config.catalogue import Creditor
 from forms.identifiers import validate_ics
-from signing.documents import mandate
 from signing.providers.base import DocumentToSign
 from wizard.journeys.flow import DocumentContext
 from wizard.subscription.documents import signing_place
 
 
 def build_rib_change_documents(ctx: DocumentContext) -> list[DocumentToSign]:
+    from signing.documents import mandate  # noqa: PLC0415 - ReportLab loads only when a PDF is rendered
+
     prefill, details = ctx.prefill, ctx.answers.get("details", {})
     rum = prefill.get("rum") or ("SPECIMEN" if ctx.specimen else "")  # an HR preview has no mandate
     if not rum:

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from config.catalogue import default_catalogue
 from forms.context import Answers
 from forms.identifiers import mask_iban
-from signing.documents import schedule as schedule_pdf
 from wizard.entry.tokens import public_url
 from wizard.journeys import steps
 from wizard.mail.queue import queue_email
@@ -47,6 +46,9 @@ from wizard.models import (
 from wizard.sepa.schedule import ScheduledDebit, add_months, compute_schedule, month_start, months_between
 from wizard.signatures import evidence
 from wizard.subscription.service import PARIS, journey_terms, paris_today
+
+if TYPE_CHECKING:
+    from signing.documents import schedule as schedule_pdf
 
 SCHEDULE_FILENAME = "echeancier-cotisation.pdf"
 #: reasons meaning the account itself cannot be debited: the member must give another RIB
@@ -281,6 +283,8 @@ def renew_schedules(session: Session, today: date | None = None) -> list[SepaMan
 def schedule_data(
     mandate: SepaMandate, debits: list[ScheduledDebit], issued_on: date, *, renewal: bool = False
 ) -> schedule_pdf.ScheduleData:
+    from signing.documents import schedule as schedule_pdf  # noqa: PLC0415 - ReportLab loads only to render
+
     details = mandate.current.details
     return schedule_pdf.ScheduleData(
         contract_name=mandate.contract_name, rum=mandate.rum, holder=details["holder"],
@@ -293,6 +297,8 @@ def schedule_data(
 def _send_schedule(
     session: Session, mandate: SepaMandate, debits: list[ScheduledDebit], today: date, *, renewal: bool
 ) -> None:
+    from signing.documents import schedule as schedule_pdf  # noqa: PLC0415 - ReportLab loads only to render
+
     content = schedule_pdf.render_schedule(schedule_data(mandate, debits, today, renewal=renewal))
     document = Document(
         public_id=secrets.token_urlsafe(16), journey=mandate.journey, kind=SCHEDULE_KIND,

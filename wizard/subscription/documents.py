@@ -13,18 +13,20 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config.catalogue import Catalogue
 from config.pricing import household_from_answers, price_table
 from forms.context import Answers
 from forms.identifiers import format_code_organisme, format_nir, generate_rum, validate_ics
 from forms.subscription import civilite_label
-from signing.documents import bulletin, guarantees, mandate, notice, quote
-from signing.documents.layout import AmountLine, Consent, Contact, Identity
 from signing.providers.base import DocumentToSign
 from wizard.journeys.flow import DocumentContext
 from wizard.subscription.service import Terms, affiliation_answers, subscription_terms
+
+if TYPE_CHECKING:  # ReportLab is imported by the first document rendered, not by every worker at start-up
+    from signing.documents import bulletin, mandate
+    from signing.documents.layout import Consent, Identity
 
 ATTACHED_NIR = "Rattaché(e) au n° de l'assuré"
 #: a French postal address ends with « 75020 Paris »: the town is where the member signs from
@@ -70,6 +72,8 @@ def partner_identity(answers: Answers) -> Identity | None:
 
 def _identity(person: Mapping[str, Any], social: Mapping[str, Any]) -> Identity:
     """One person of the household as the documents print them (NIR in full: these are the signed copies)."""
+    from signing.documents.layout import Identity  # noqa: PLC0415 - ReportLab only when rendering
+
     return Identity(
         civilite=civilite_label(person.get("civilite")),
         last_name=person.get("usage_name", ""),
@@ -83,6 +87,8 @@ def _identity(person: Mapping[str, Any], social: Mapping[str, Any]) -> Identity:
 
 
 def child_identities(answers: Answers) -> tuple[Identity, ...]:
+    from signing.documents.layout import Identity  # noqa: PLC0415 - ReportLab only when rendering
+
     return tuple(
         Identity(
             civilite=civilite_label(child.get("civilite")),
@@ -99,6 +105,8 @@ def child_identities(answers: Answers) -> tuple[Identity, ...]:
 
 def _consents(answers: Answers) -> tuple[Consent, ...]:
     """Each consent as the box was worded (the last line of the stored text is the box's label)."""
+    from signing.documents.layout import Consent  # noqa: PLC0415 - ReportLab only when rendering
+
     records = [answers.value("social_security", "teletransmission"), answers.value("contacts", "partner_offers")]
     return tuple(Consent(r["text"].splitlines()[-1], bool(r["accepted"])) for r in records if r)
 
@@ -111,6 +119,9 @@ def _terms(ctx: DocumentContext) -> Terms:
 
 
 def _bulletin(ctx: DocumentContext, terms: Terms, place: str) -> bulletin.BulletinData:
+    from signing.documents import bulletin  # noqa: PLC0415 - ReportLab only when rendering
+    from signing.documents.layout import AmountLine, Contact  # noqa: PLC0415 - ReportLab only when rendering
+
     contacts = ctx.answers.get("contacts", {})
     regime = ctx.catalogue.regime(ctx.answers.value("social_security", "regime") or "")
     return bulletin.BulletinData(
@@ -132,6 +143,8 @@ def _bulletin(ctx: DocumentContext, terms: Terms, place: str) -> bulletin.Bullet
 
 
 def _mandate(ctx: DocumentContext, rum: str, place: str) -> mandate.MandateData:
+    from signing.documents import mandate  # noqa: PLC0415 - ReportLab only when rendering
+
     personal, bank = ctx.answers.get("personal", {}), ctx.answers.get("bank", {})
     creditor = ctx.catalogue.brand.creditor
     validate_ics(creditor.ics)  # a misconfigured creditor must never reach a signed mandate
@@ -151,13 +164,13 @@ def _mandate(ctx: DocumentContext, rum: str, place: str) -> mandate.MandateData:
 
 def build_subscription_documents(ctx: DocumentContext) -> list[DocumentToSign]:
     """Bulletin d'adhésion, mandat SEPA and notice d'information for the member's answers."""
+    from signing.documents import bulletin, mandate, notice  # noqa: PLC0415 - ReportLab only when rendering
+
     terms = _terms(ctx)
     rum = mandate_reference(ctx.catalogue, contract_number(ctx), terms.effective_date)
     place = signing_place(ctx.answers.value("contacts", "postal_address", ""))
     creditor = ctx.catalogue.brand.creditor
-    notice_data = notice.NoticeData(
-        ctx.contract_name, effective_date=terms.effective_date, brand=ctx.catalogue.brand
-    )
+    notice_data = notice.NoticeData(ctx.contract_name, effective_date=terms.effective_date, brand=ctx.catalogue.brand)
     #: the signing page announces the effective date and the monthly amount from the bulletin's metadata
     announced = {
         "template_version": bulletin.TEMPLATE_VERSION,
@@ -193,6 +206,8 @@ def build_quote(
     specimen: bool = False,
 ) -> bytes:
     """The devis of the affiliation in ``sources``: every formula's price for the declared household."""
+    from signing.documents import quote  # noqa: PLC0415 - ReportLab only when rendering
+
     answers = affiliation_answers(sources)
     household = household_from_answers(answers)
     people = [quote.QuotePerson(f"Vous — {owner_name}", prefill.get("birth_date"))]
@@ -215,8 +230,12 @@ def build_quote(
 
 
 def public_guarantees(catalogue: Catalogue) -> bytes:
+    from signing.documents import guarantees  # noqa: PLC0415 - ReportLab only when rendering
+
     return guarantees.render_guarantees(guarantees.guarantees_from_catalogue(catalogue))
 
 
 def public_notice(catalogue: Catalogue) -> bytes:
+    from signing.documents import notice  # noqa: PLC0415 - ReportLab only when rendering
+
     return notice.render_notice(notice.NoticeData(catalogue.contract_name, brand=catalogue.brand))
