@@ -33,7 +33,9 @@ lint: install
 typecheck: install
 	$(PY) -m mypy
 
+## make bench — the benchmarks of bench/ (installs the bench extra: the peer wizards' Django, formtools)
 bench: install
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m bench
 
 clean:

@@ -27,6 +27,8 @@ preload_app = False
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("WIZARD_LOG_LEVEL", "info")
-#: never log query strings of emailed links (they carry one-time tokens)
+#: never log query strings of emailed links (they carry one-time tokens); the logger class masks the tokens
+#: that emailed links carry in their path (/invitation/…, /mot-de-passe/…, /compte/activer/…)
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+logger_class = "wizard.security.RedactingGunicornLogger"
 forwarded_allow_ips = os.environ.get("WIZARD_FORWARDED_ALLOW_IPS", "127.0.0.1")

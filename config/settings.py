@@ -7,10 +7,13 @@ misconfigured instance stops at start-up with one message listing every problem.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class BaseConfig:
@@ -18,8 +21,14 @@ class BaseConfig:
     SECRET_KEY: str | None = None
     #: AES-GCM key (urlsafe base64, 32 bytes) for personal answers at rest; generated in development
     FIELD_ENCRYPTION_KEY: str | None = None
+    #: earlier field-encryption keys, comma-separated, only read during a key rotation (docs/OPERATOR.md)
+    FIELD_ENCRYPTION_OLD_KEYS: str | None = None
     #: SQLAlchemy URL; SQLite in the instance folder when unset
     DATABASE_URL: str | None = None
+    #: PostgreSQL connections kept open per worker process, and extra ones allowed under a burst; size them so
+    #: nodes × workers × (pool + overflow) stays under the server's max_connections (docs/PERFORMANCE.md)
+    DATABASE_POOL_SIZE = 4
+    DATABASE_MAX_OVERFLOW = 4
     #: "local" (pyHanko seal + emailed one-time code) or "docusign"
     SIGNING_PROVIDER = "local"
     #: DocuSign (SIGNING_PROVIDER=docusign; variables WIZARD_DOCUSIGN_*), see docs/DOCUSIGN.md
@@ -48,8 +57,18 @@ class BaseConfig:
     DEADLINE_REMINDER_DAYS = 5
     #: minutes a re-authentication (password or emailed code) opens the beneficiary designation pages
     REAUTH_MINUTES = 5
+    #: SEPA: the échéancier reaches the member at least this many calendar days before a debit; 14 is what
+    #: the rulebook and our mandate text say (a shorter period needs a mandate text that states it)
+    SEPA_PRENOTIFICATION_DAYS = 14
+    #: SEPA: the day of the month each monthly contribution is debited (1 to 28)
+    SEPA_COLLECTION_DAY = 5
+    #: SEPA: a mandate with no collection presented for this many months lapses (rulebook: 36)
+    SEPA_LAPSE_MONTHS = 36
     #: the demo mailbox page; never enabled in production
     DEMO_MAILBOX = False
+    #: build « Télécharger mes données » archives during the request instead of by `flask data-export run`
+    #: workers (development only: the demo runs no worker)
+    DATA_EXPORT_INLINE = False
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
     MAIL_SENDER = "Mutuelle Horizon Publique <ne-pas-repondre@horizon-publique.example>"
@@ -88,6 +107,7 @@ class BaseConfig:
 
 class DevelopmentConfig(BaseConfig):
     DEMO_MAILBOX = True
+    DATA_EXPORT_INLINE = True
 
 
 class TestingConfig(BaseConfig):
@@ -135,6 +155,8 @@ def validate_settings(settings: Mapping[str, Any], *, production: bool) -> None:
         problems += docusign_problems(settings)
     if production and settings.get("DEMO_MAILBOX"):
         problems.append("DEMO_MAILBOX must stay off in production")
+    if production:
+        problems += secret_problems(settings) + public_url_problems(settings)
     if problems:
         raise SettingsError("Invalid configuration: " + "; ".join(problems))
 
@@ -156,3 +178,67 @@ def docusign_problems(settings: Mapping[str, Any]) -> list[str]:
     if not timeout_ok:
         problems.append("DOCUSIGN_TIMEOUT must be a positive number of seconds")
     return problems
+
+
+#: secrets published with the code (tests, examples): whoever reads the repository knows them
+PUBLISHED_SECRETS = frozenset(
+    {
+        str(TestingConfig.SECRET_KEY),
+        str(TestingConfig.FIELD_ENCRYPTION_KEY),
+        "change-me",
+        "changeme",
+        "secret",
+        "dev",
+        "development",
+    }
+)
+MIN_SECRET_KEY_LENGTH = 32
+#: a random key of 32 characters or bytes has far more distinct values than this
+MIN_DISTINCT = 12
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def secret_problems(settings: Mapping[str, Any]) -> list[str]:
+    """Production refuses secrets anybody could guess: short, repetitive, or published with the code."""
+    problems = []
+    secret = str(settings.get("SECRET_KEY") or "")
+    if secret:
+        if secret in PUBLISHED_SECRETS:
+            problems.append("SECRET_KEY is a published example or test value: generate a random one")
+        elif len(secret) < MIN_SECRET_KEY_LENGTH or len(set(secret)) < MIN_DISTINCT:
+            problems.append(
+                f"SECRET_KEY is too short or too repetitive (at least {MIN_SECRET_KEY_LENGTH} random characters)"
+            )
+    field_key = str(settings.get("FIELD_ENCRYPTION_KEY") or "")
+    if field_key:
+        problems += _field_key_problems(field_key)
+    return problems
+
+
+def _field_key_problems(field_key: str) -> list[str]:
+    if field_key in PUBLISHED_SECRETS:
+        return ["FIELD_ENCRYPTION_KEY is a published example or test value: generate a random one"]
+    try:
+        raw = base64.b64decode(field_key.encode("ascii"), altchars=b"-_", validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        return ["FIELD_ENCRYPTION_KEY is not urlsafe base64 (generate one with wizard.crypto.generate_key)"]
+    if len(raw) != 32 or len(set(raw)) < MIN_DISTINCT:
+        return ["FIELD_ENCRYPTION_KEY must be 32 random bytes (generate one with wizard.crypto.generate_key)"]
+    return []
+
+
+def public_url_problems(settings: Mapping[str, Any]) -> list[str]:
+    """Emailed links must not travel in clear: ``https://`` except on loopback (a node tested on its own)."""
+    url = str(settings.get("PUBLIC_BASE_URL") or "")
+    if not url:
+        return []
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return [f"PUBLIC_BASE_URL {url!r} is not a URL"]
+    if parts.scheme == "https" and host:
+        return []
+    if parts.scheme == "http" and host in LOOPBACK_HOSTS:
+        return []
+    return [f"PUBLIC_BASE_URL must start with https:// (emailed links carry one-time tokens), got {url!r}"]

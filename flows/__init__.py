@@ -13,6 +13,7 @@ FLOW_MODULES = (
     "flows.dispense",
     "flows.designation",
     "flows.family_change",
+    "flows.rib_change",
 )
 
 

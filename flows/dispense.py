@@ -70,7 +70,7 @@ FLOW = Flow(
             template="steps/dispense/done.html",
             message=(
                 "Votre attestation sur l'honneur est signée : votre demande de dispense a bien été prise en "
-                "compte. Un courriel de confirmation vous a été envoyé."
+                "compte."
             ),
         ),
     ),

@@ -7,10 +7,14 @@ children pages appear depends on what the affiliation decided: the engine expose
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from forms.context import Answers
 from forms.subscription import AFFILIATION_HOUSEHOLD, ChildrenForm, PartnerForm, PersonalForm, SocialSecurityForm
 from forms.subscription_contacts import BANK_EXPLANATION, PREFILLED_WARNING, BankForm, ContactsForm
 from wizard.journeys.flow import Flow, FormStep, ReviewStep, SigningStep, TerminalStep
+from wizard.models import Journey
+from wizard.sepa.mandates import record_signed_mandate
 from wizard.subscription.documents import build_subscription_documents
 from wizard.subscription.service import on_subscription_completed
 
@@ -19,6 +23,13 @@ HOUSEHOLD = "Infos foyer"
 CONTACTS = "Moyens de contacts"
 BANK = "Coordonnées bancaires"
 SIGNATURE = "Signature électronique"
+
+
+def subscription_signed(session: Session, journey: Journey) -> None:
+    """The signing step's ``on_complete`` (the completion transaction): the confirmation email, then the SEPA
+    mandate record with its échéancier and the pre-notification (``wizard.sepa``, which reads the terms)."""
+    on_subscription_completed(session, journey)
+    record_signed_mandate(session, journey)
 
 
 def covers_partner(answers: Answers) -> bool:
@@ -70,7 +81,7 @@ FLOW = Flow(
         SigningStep(
             id="signature", title="Je lis et je signe mes documents", stage=SIGNATURE,
             documents=build_subscription_documents,
-            submit_label="J'accepte les conditions et je souscris", on_complete=on_subscription_completed,
+            submit_label="J'accepte les conditions et je souscris", on_complete=subscription_signed,
             template="steps/subscription/signature.html",
         ),
         TerminalStep(

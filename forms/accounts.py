@@ -6,6 +6,8 @@ explanations next to the field, so a refusal is explained with or without JavaSc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
@@ -81,3 +83,38 @@ class ResetPasswordForm(FrenchForm, NewPasswordMixin):
 
     def password_owner_email(self) -> str:
         return self._owner_email
+
+
+class ChangePasswordForm(FrenchForm, NewPasswordMixin):
+    """« Changer mon mot de passe »: the current password first (a left-open session is not enough)."""
+
+    current_password = PasswordField(
+        "Mot de passe actuel",
+        validators=[DataRequired("Saisissez votre mot de passe actuel."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        owner_email: str = "",
+        is_current_password: Callable[[str], bool] = lambda _password: False,
+        **kwargs: object,
+    ) -> None:
+        """``is_current_password`` checks a typed password against the stored hash (hashing is not the forms'
+        business: the view passes ``wizard.entry.passwords.verify_password`` bound to the account)."""
+        super().__init__(*args, **kwargs)
+        self._owner_email = owner_email
+        self._is_current_password = is_current_password
+
+    def password_owner_email(self) -> str:
+        return self._owner_email
+
+    def validate_current_password(self, field: PasswordField) -> None:
+        if not self._is_current_password(field.data or ""):
+            raise ValidationError("Ce mot de passe n'est pas votre mot de passe actuel.")
+
+    def validate_password(self, field: PasswordField) -> None:
+        super().validate_password(field)
+        if field.data and self._is_current_password(field.data):
+            raise ValidationError("Choisissez un mot de passe différent de votre mot de passe actuel.")

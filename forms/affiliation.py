@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Validat
 from config.formats import euros, long_date
 from config.pricing import Quote, household_from_answers, price_table
 from forms.base import StepForm
-from forms.fields import YES_NO, RequiredIf, options
+from forms.fields import YES_NO, CleanTextMeta, RequiredIf, options
 
 CHILD_SITUATIONS = options([
     ("none", "Aucune de ces situations"),
@@ -138,7 +138,7 @@ class NoCoverForm(StepForm):
 
 
 class ChildForm(Form):
-    class Meta:
+    class Meta(CleanTextMeta):
         locales = ("fr_FR", "fr")
 
     birth_date = DateField(

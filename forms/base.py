@@ -18,11 +18,11 @@ from wtforms.fields import BooleanField, DateField, RadioField, SelectField
 
 from config.formats import long_date
 from forms.context import StepContext
-from forms.fields import choice_label
+from forms.fields import CleanTextMeta, choice_label
 
 
 class StepForm(FlaskForm):
-    class Meta:
+    class Meta(CleanTextMeta):
         csrf = False  # CSRFProtect guards every POST globally; see the module docstring
         locales = ("fr_FR", "fr")  # WTForms' own messages (e.g. a tampered choice) in French
 

@@ -15,7 +15,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -30,7 +29,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Sto
 from config.formats import percent
 from forms.affiliation import DATE_MESSAGE
 from forms.base import StepForm
-from forms.fields import RequiredIf, options
+from forms.fields import CleanTextMeta, FiniteDecimalField, RequiredIf, options
 
 MAX_BENEFICIARIES = 10
 MODES = options(
@@ -102,8 +101,10 @@ class ChoiceForm(StepForm):
             raise ValidationError("Votre date de naissance ne peut pas être dans le futur.")
 
 
-class ShareField(DecimalField):
-    """A percentage typed the French way (« 33,33 », « 50 % »)."""
+class ShareField(FiniteDecimalField):
+    """A percentage typed the French way (« 33,33 », « 50 % »); never NaN nor Infinity."""
+
+    not_a_number_message = "Indiquez une part en pourcentage, par exemple 50 ou 33,33."
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         cleaned = "".join(str(valuelist[0]).replace("%", "").replace(",", ".").split()) if valuelist else ""
@@ -121,7 +122,7 @@ class ShareField(DecimalField):
 
 
 class BeneficiaryForm(Form):
-    class Meta:
+    class Meta(CleanTextMeta):
         locales = ("fr_FR", "fr")
 
     rank = SelectField("Rang", choices=RANKS, default="1", validators=[InputRequired("Choisissez le rang.")])

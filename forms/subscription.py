@@ -19,7 +19,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from forms.affiliation import DATE_MESSAGE, check_birth_date
 from forms.base import StepForm, describe_field
 from forms.context import StepContext
-from forms.fields import RequiredIf, options
+from forms.fields import CleanTextMeta, RequiredIf, options
 from forms.identifiers import (
     IdentifierError,
     mask_nir,
@@ -243,7 +243,7 @@ class PartnerForm(SocialSecurityMixin, IdentityMixin, StepForm):
 
 
 class ChildForm(Form):
-    class Meta:
+    class Meta(CleanTextMeta):
         locales = ("fr_FR", "fr")
 
     birth_date = DateField(

@@ -68,14 +68,21 @@ def register_extensions(app: Flask) -> None:
     from wizard.db import init_db  # noqa: PLC0415
     from wizard.entry.auth import init_login  # noqa: PLC0415
     from wizard.extensions import csrf, limiter  # noqa: PLC0415
-    from wizard.security import register_security_headers  # noqa: PLC0415
+    from wizard.security import (  # noqa: PLC0415
+        install_log_redaction,
+        register_bounded_int_routes,
+        register_security_headers,
+    )
 
-    crypto.set_default_cipher(crypto.FieldCipher(app.config["FIELD_ENCRYPTION_KEY"]))
+    old_keys = tuple(k.strip() for k in str(app.config.get("FIELD_ENCRYPTION_OLD_KEYS") or "").split(",") if k.strip())
+    crypto.set_default_cipher(crypto.FieldCipher(app.config["FIELD_ENCRYPTION_KEY"], old_keys=old_keys))
     init_db(app)
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)
     register_security_headers(app)
+    register_bounded_int_routes(app)
+    install_log_redaction(app)
 
 
 def register_flows(app: Flask) -> None:
@@ -87,23 +94,26 @@ def register_flows(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every page of the product, feature by feature (imported here, never looked up by name)."""
-    from wizard.dashboard import views as dashboard  # noqa: PLC0415 - app parts load inside the factory
+    from wizard.account import views as account  # noqa: PLC0415 - app parts load inside the factory
+    from wizard.dashboard import views as dashboard  # noqa: PLC0415
     from wizard.designation import views as designation  # noqa: PLC0415
-    from wizard.entry.views import accounts, auth, invitations, session  # noqa: PLC0415
+    from wizard.entry.views import accounts, auth, invitations, password_change, session  # noqa: PLC0415
     from wizard.family_change import views as family_change  # noqa: PLC0415
-    from wizard.hr.views import campaigns, flows, funnel, preview  # noqa: PLC0415
+    from wizard.hr.views import campaigns, designation_acceptance, flows, funnel, preview  # noqa: PLC0415
     from wizard.journeys import views as journeys  # noqa: PLC0415
+    from wizard.legal import views as legal  # noqa: PLC0415
     from wizard.mail import views as mailbox  # noqa: PLC0415
     from wizard.proofs import hr_views as proof_review  # noqa: PLC0415
     from wizard.proofs import views as proofs  # noqa: PLC0415
+    from wizard.sepa import views as sepa  # noqa: PLC0415
     from wizard.signatures import documents, docusign, holder_views  # noqa: PLC0415
     from wizard.signatures import views as signatures  # noqa: PLC0415
     from wizard.subscription import views as subscription  # noqa: PLC0415
 
     for module in (
         auth, dashboard, journeys, signatures, docusign, preview, flows, funnel, session, documents,
-        subscription, designation, invitations, accounts, campaigns, mailbox, proofs, proof_review, family_change,
-        holder_views,
+        subscription, designation, sepa, invitations, accounts, password_change, campaigns, mailbox, proofs,
+        proof_review, family_change, legal, account, designation_acceptance, holder_views,
     ):  # fmt: skip
         app.register_blueprint(module.bp)
     signatures.register_signing_step(app)
@@ -116,9 +126,13 @@ def register_feature_hooks(app: Flask) -> None:
     from wizard.family_change import reminders as family_reminders  # noqa: PLC0415
     from wizard.family_change import service as family_change  # noqa: PLC0415
     from wizard.proofs.review import register_review_hooks  # noqa: PLC0415
+    from wizard.sepa.mandates import record_signed_mandate  # noqa: PLC0415
+    from wizard.subscription import mandate_holder  # noqa: PLC0415
 
     register_review_hooks(app, family_change.FLOW_ID, family_change.on_proof_accepted, family_change.on_proof_refused)
     register_reminder(app, "age_limit", "limites d'âge annoncées", family_reminders.remind_age_limits)
+    # the account holder who is not the member signed the mandate: it becomes the SEPA mandate record
+    mandate_holder.register_on_signed(app, record_signed_mandate)
 
 
 def register_templates(app: Flask) -> None:

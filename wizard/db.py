@@ -10,6 +10,10 @@ only add and flush; the unit of work is committed in ONE place:
   a queue worker commits each item it processes (:func:`commit_item`), each item being its own unit.
 
 An exception anywhere rolls everything back: a failed request never half-writes.
+
+A request whose work must never be kept marks itself ``g.rollback_only = True`` (:data:`ROLLBACK_ONLY`): its
+session is then rolled back at the boundary instead of committed. The HR preview sandbox
+(``wizard.hr.preview_sandbox``) sets it while its throw-away session is the request's session.
 """
 
 from __future__ import annotations
@@ -23,29 +27,60 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 SESSIONMAKER_KEY = "wizard.sessionmaker"
+#: ``g`` flag: roll the request's session back at the boundary instead of committing it
+ROLLBACK_ONLY = "rollback_only"
 STALE_MESSAGE = (
     "Cette page n'était plus à jour (un autre onglet ou un double clic ?). "
     "Vos réponses enregistrées sont conservées : voici l'étape où vous en êtes."
 )
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+#: seconds a SQLite writer waits for another one to finish before giving up (the busy timeout)
+SQLITE_BUSY_TIMEOUT_SECONDS = 15
+
+#: Run on every new SQLite connection (docs/PERFORMANCE.md, « SQLite settings »):
+#: - WAL: readers never wait for a writer, and a commit appends to the log (one fsync) instead of the
+#:   rollback journal's several fsyncs; the mode is stored in the file, setting it again is a no-op;
+#: - synchronous=FULL: the log is synced on every commit, so a step acknowledged by a redirect survives a
+#:   process crash AND a power loss (NORMAL would only survive a process crash);
+#: - busy_timeout: a writer waits for the other worker processes' commits instead of failing at once;
+#: - foreign_keys: SQLite does not enforce them unless asked, per connection.
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}",
+    "PRAGMA foreign_keys=ON",
+)
+
+#: PostgreSQL connections one process keeps open, and how many more it may open under a burst (defaults of
+#: the DATABASE_POOL_SIZE / DATABASE_MAX_OVERFLOW settings): a gunicorn worker serves WIZARD_THREADS (2)
+#: requests at a time, each holding one connection for its duration
+POSTGRES_POOL_SIZE = 4
+POSTGRES_MAX_OVERFLOW = 4
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
     cursor.close()
 
 
-def build_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets foreign keys and a busy timeout, PostgreSQL a pre-ping pool."""
+def build_engine(url: str, *, pool_size: int = POSTGRES_POOL_SIZE, max_overflow: int = POSTGRES_MAX_OVERFLOW) -> Engine:
+    """Create the engine: SQLite with the settings above, PostgreSQL with a pre-ping pool per process."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+        event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
 def init_db(app: Flask) -> None:
-    engine = build_engine(app.config["DATABASE_URL"])
+    engine = build_engine(
+        app.config["DATABASE_URL"],
+        pool_size=int(app.config["DATABASE_POOL_SIZE"]),
+        max_overflow=int(app.config["DATABASE_MAX_OVERFLOW"]),
+    )
     app.extensions[SESSIONMAKER_KEY] = sessionmaker(bind=engine, expire_on_commit=False)
     app.after_request(_commit_request)
     app.teardown_appcontext(_close_session)
@@ -75,6 +110,9 @@ def _commit_request(response: Response) -> Response:
     session: Session | None = g.get("db_session")
     if session is None:
         return response
+    if g.get(ROLLBACK_ONLY):
+        session.rollback()
+        return response
     try:
         session.commit()
     except StaleDataError:
@@ -89,7 +127,7 @@ def _close_session(exc: BaseException | None) -> None:
     if session is None:
         return
     try:
-        if exc is None:
+        if exc is None and not g.get(ROLLBACK_ONLY):
             session.commit()  # a CLI command or a block of work outside a request: its end is the boundary
     finally:
         session.close()  # anything not committed is rolled back

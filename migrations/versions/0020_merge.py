@@ -7,7 +7,10 @@ Create Date: 2026-12-04
 """
 
 revision = "0020_merge"
-down_revision = ("0015_family_change", "0016_mandate_holder", "0017_signature_followups")
+down_revision = (
+    "0012_sepa", "0013_account", "0015_family_change", "0016_mandate_holder", "0017_signature_followups",
+    "0018_security",
+)
 branch_labels = None
 depends_on = None
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select, update
 from tests.conftest import hidden_fields, login, submit, text_of
 from tests.hr.conftest import follow_to_step, invite, row_counts, start_preview
 from wizard.db import db_session
-from wizard.hr import preview
+from wizard.hr import preview, preview_sandbox
 from wizard.mail.queue import queue_email
-from wizard.models import Invitation, Journey, OutboxMessage, Role, SignatureRequest, utcnow
+from wizard.models import Invitation, Journey, OutboxMessage, PreviewSnapshot, Role, SignatureRequest, utcnow
 
 BANNER = "Aperçu — aucune donnée n'est enregistrée"
 
@@ -50,7 +50,11 @@ def paths(app: Flask, flow_id: str = "affiliation") -> dict[bool, list[str]]:
     """The visited steps of the preview (True) and of the real journey (False) of a flow."""
     with app.app_context():
         journeys = db_session().scalars(select(Journey).where(Journey.flow_id == flow_id))
-        return {j.is_preview: list(j.path) for j in journeys}
+        found = {j.is_preview: list(j.path) for j in journeys}
+        snapshots = db_session().scalars(select(PreviewSnapshot).where(PreviewSnapshot.flow_id == flow_id))
+        for snapshot in snapshots:
+            found[True] = list(snapshot.payload["path"])
+        return found
 
 
 def test_preview_walk_shows_banner_everywhere_and_leaves_no_trace(
@@ -71,10 +75,12 @@ def test_preview_walk_shows_banner_everywhere_and_leaves_no_trace(
     assert "Affiliation validée" in pages[-1]
     assert "Base + Option 1 — 46,00 € par mois" in pages[-2]  # the review shows the persona's answers
 
-    assert row_counts(app, without_previews=True) == before
+    # the members' tables hold exactly what they held: the preview lives in its own store only
+    assert row_counts(app) == {**before, "preview_snapshots": 1}
     with app.app_context():
-        # the terminal's « then » (subscription) is not opened for a preview
-        assert db_session().scalars(select(Journey.flow_id)).all() == ["affiliation", "affiliation"]
+        # the terminal's « then » (subscription) is not opened for a preview, nor is the preview in journeys
+        assert db_session().scalars(select(Journey.flow_id)).all() == ["affiliation"]
+        assert db_session().scalar(select(func.count()).select_from(PreviewSnapshot)) == 1
         assert db_session().scalar(select(func.count()).select_from(OutboxMessage)) == 0
         assert db_session().scalar(select(func.count()).select_from(SignatureRequest)) == 0
     result = app.test_cli_runner().invoke(args=["preview", "purge", "--hours", "0"])
@@ -145,8 +151,9 @@ def test_a_new_preview_replaces_the_previous_one(app: Flask, hr_client: FlaskCli
     first = paths(app)
     start_preview(hr_client, "affiliation", "family_of_four", apply=False)
     with app.app_context():
-        journeys = list(db_session().scalars(select(Journey)))
-    assert len(journeys) == 1 and journeys[0].path == ["regime"] and first[True] != ["regime"]
+        snapshots = list(db_session().scalars(select(PreviewSnapshot)))
+        assert db_session().scalar(select(func.count()).select_from(Journey)) == 0
+    assert len(snapshots) == 1 and snapshots[0].payload["path"] == ["regime"] and first[True] != ["regime"]
     assert "Reprendre cet aperçu" in text_of(hr_client.get("/rh/apercu"))
 
 
@@ -154,7 +161,7 @@ def test_purge_deletes_only_idle_previews(app: Flask, hr_client: FlaskClient, ma
     start_preview(hr_client, "affiliation", "single", apply=True)
     with app.app_context():
         session = db_session()
-        session.execute(update(Journey).values(updated_at=utcnow() - timedelta(hours=3)))
+        session.execute(update(PreviewSnapshot).values(updated_at=utcnow() - timedelta(hours=3)))
         session.commit()
     other = app.test_client()
     make_user("rh2@example.fr", role=Role.HR)
@@ -163,14 +170,14 @@ def test_purge_deletes_only_idle_previews(app: Flask, hr_client: FlaskClient, ma
     result = app.test_cli_runner().invoke(args=["preview", "purge"])
     assert "1 aperçu(s) supprimé(s)." in result.output
     with app.app_context():
-        assert db_session().scalar(select(func.count()).select_from(Journey)) == 1
+        assert db_session().scalar(select(func.count()).select_from(PreviewSnapshot)) == 1
 
 
 def test_preview_queues_no_email(app: Flask, hr_client: FlaskClient) -> None:
     start_preview(hr_client, "affiliation", "single", apply=False)
     with app.app_context(), app.test_request_context():
         session = db_session()
-        journey = session.scalars(select(Journey)).one()
+        journey = preview_sandbox.restore(session, session.scalars(select(PreviewSnapshot)).one().payload)
         queued = queue_email(session, to="x@example.fr", subject="Test", template="base", journey=journey)
         session.commit()
         assert queued is None

@@ -14,7 +14,7 @@ from tests.hr.conftest import follow_to_step, row_counts, start_preview
 from wizard.db import db_session
 from wizard.hr.preview import load_personas
 from wizard.journeys.registry import registry
-from wizard.models import Journey, OutboxMessage, SignatureRequest
+from wizard.models import Journey, OutboxMessage, PreviewSnapshot, SignatureRequest
 
 BANNER = "Aperçu — aucune donnée n'est enregistrée"
 
@@ -47,9 +47,14 @@ def test_subscription_preview_signs_nothing_and_leaves_no_trace(app: Flask, hr_c
     assert done.status_code == 302, text_of(done)
     final = text_of(hr_client.get(done.headers["Location"]))
     assert BANNER in final and "Merci d'avoir choisi notre mutuelle !" in final
+    # nothing was sent and nothing is stored: the preview's confirmation page does not pretend otherwise
+    assert "courriel de confirmation vous a été envoyé" not in final and "Vos documents signés sont" not in final
+    assert "aucun e-mail n'a été envoyé et aucun document n'a été enregistré" in final
     with app.app_context():
         session = db_session()
-        assert session.scalars(select(Journey.status)).one() == "completed"
+        assert session.scalar(select(func.count()).select_from(Journey)) == 0
+        snapshot = session.scalars(select(PreviewSnapshot)).one()
+        assert snapshot.payload["status"] == "completed"
         assert session.scalar(select(func.count()).select_from(SignatureRequest)) == 0
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
     assert row_counts(app, without_previews=True) == before
@@ -70,3 +75,18 @@ def test_every_flow_can_be_previewed_with_every_persona(app: Flask, hr_client: F
             assert BANNER in page, (flow.id, persona.id)
             if persona.answers_for(flow.id) and persona.id != "ineligible_partner":
                 assert url.endswith("/review"), (flow.id, persona.id, url)
+
+
+def test_dispense_preview_confirmation_does_not_claim_an_email_or_documents(app: Flask, hr_client: FlaskClient) -> None:
+    before = row_counts(app)
+    url = follow_to_step(hr_client, start_preview(hr_client, "dispense", "dispense_individual_contract", apply=True))
+    assert url.endswith("/review"), url
+    signing_url = submit(hr_client, url, {}).headers["Location"]
+    done = submit(hr_client, signing_url, {"consent": "y"})
+    assert done.status_code == 302, text_of(done)
+    final = text_of(hr_client.get(done.headers["Location"]))
+    assert BANNER in final and "Votre demande de dispense est enregistrée" in final
+    assert "Un courriel de confirmation vous a été envoyé" not in final
+    assert "disponible dans vos documents" not in final
+    assert "aucun e-mail n'a été envoyé et aucun document n'a été enregistré" in final
+    assert row_counts(app, without_previews=True) == before

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.scale.nodes import Node, production_env, start_node
+from tests.scale.nodes import SCALE_FIELD_ENCRYPTION_KEY, Node, production_env, start_node
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -17,6 +18,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents and not url.startswith("postgresql"):
             item.add_marker(pytest.mark.skip(reason="scale-out tests need WIZARD_TEST_DATABASE_URL (PostgreSQL)"))
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, Any]:
+    """The tests read what the nodes wrote: the same field-encryption key as the nodes."""
+    return {"FIELD_ENCRYPTION_KEY": SCALE_FIELD_ENCRYPTION_KEY}
 
 
 @pytest.fixture

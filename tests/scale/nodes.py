@@ -17,11 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from config.settings import TestingConfig
 from tests.conftest import hidden_fields
 from tests.run_suite import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+#: production refuses the published test key: the nodes and the tests' own app (tests/scale/conftest.py) share this one
+SCALE_FIELD_ENCRYPTION_KEY = "c2NhbGUtdGVzdHMtZmllbGQta2V5LTMyLWJ5dGVzISE="
 
 
 def production_env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
@@ -31,7 +34,7 @@ def production_env(database_url: str, instance: Path, **extra: str) -> dict[str,
         "WIZARD_ENV": "production",
         "WIZARD_DATABASE_URL": database_url,
         "WIZARD_SECRET_KEY": "scale-test-secret-key-shared-by-every-node",
-        "WIZARD_FIELD_ENCRYPTION_KEY": str(TestingConfig.FIELD_ENCRYPTION_KEY),
+        "WIZARD_FIELD_ENCRYPTION_KEY": SCALE_FIELD_ENCRYPTION_KEY,
         "WIZARD_PUBLIC_BASE_URL": "http://127.0.0.1",
         # loopback over plain http: the production default (Secure cookies) would never be sent back
         "WIZARD_SESSION_COOKIE_SECURE": "false",

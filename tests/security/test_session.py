@@ -34,8 +34,8 @@ def test_login_sets_a_permanent_http_only_same_site_cookie(client: FlaskClient, 
 def test_production_cookie_is_secure(database_url: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WIZARD_INSTANCE_PATH", str(tmp_path))
     app = create_app({
-        "ENV_NAME": "production", "DATABASE_URL": database_url, "SECRET_KEY": "s" * 40,
-        "FIELD_ENCRYPTION_KEY": "dGVzdHMtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleSE=",
+        "ENV_NAME": "production", "DATABASE_URL": database_url, "SECRET_KEY": "Xq7-production-like-secret-key-9fLw2Rz",
+        "FIELD_ENCRYPTION_KEY": "i5pVY3f0Vb7Xq2n8LZ4wWm1Rk6Tz9JcHd0aUe3Ns7gQ=",
         "PUBLIC_BASE_URL": "https://mutuelle.example",
     })  # fmt: skip
     assert app.config["SESSION_COOKIE_SECURE"] is True

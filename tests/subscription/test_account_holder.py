@@ -17,16 +17,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from config.catalogue import default_catalogue
 from signing.seal import read_evidence, validate_sealed_pdf
 from tests.conftest import FAMILY_HOUSEHOLD, hidden_fields, login, start_from_home, submit, text_of
 from tests.dispense.helpers import outbox, pdf_text, sign_locally, signed_documents
 from tests.subscription.conftest import CONTACTS, OTHER_HOLDER, PARTNER, PERSONAL, SOCIAL
 from wizard.db import db_session
 from wizard.models import HolderStatus, Journey, MandateHolderSignature
+from wizard.sepa.export import campaign_mandates
+from wizard.sepa.mandates import mandate_of_journey, record_signed_mandate
 from wizard.signatures.providers import organisation_pki
 from wizard.subscription import mandate_holder
-from wizard.subscription.sepa import collection_of
 
 EMAIL = "lukasz@example.fr"
 FIRST, LAST = "Łukasz", "Šťěpánek-Øberg"
@@ -134,7 +134,7 @@ def test_member_signs_the_bulletin_and_the_holder_signs_the_mandate(
     with app.app_context():
         journey = db_session().get(Journey, record.journey_id)
         assert journey is not None and not mandate_holder.is_complete(db_session(), journey)
-        assert collection_of(db_session(), journey, default_catalogue()) is None
+        assert record_signed_mandate(db_session(), journey) is None and campaign_mandates(db_session(), None) == []
 
     signed = _sign_as_holder(app, record.token)
     assert signed.status_code == 302
@@ -155,8 +155,10 @@ def test_member_signs_the_bulletin_and_the_holder_signs_the_mandate(
     with app.app_context():
         journey = db_session().get(Journey, record.journey_id)
         assert journey is not None and mandate_holder.is_complete(db_session(), journey)
-        collection = collection_of(db_session(), journey, default_catalogue())
-    assert collection is not None and collection.debtor_name == "Marc-Antoine Dupré" and collection.rum == record.rum
+        sepa_mandate = mandate_of_journey(db_session(), journey)  # recorded as the holder signed
+        assert sepa_mandate is not None and sepa_mandate.rum == record.rum
+        assert sepa_mandate.versions[-1].details["holder"] == "Marc-Antoine Dupré"
+        assert sepa_mandate.versions[-1].details["address"] == "4 rue du Port, 98714 Papeete"
     assert "en attente de la signature" not in text_of(client.get("/mes-demarches"))
 
 

@@ -12,11 +12,15 @@ import xmlschema
 from flask import Flask
 
 from config.catalogue import default_catalogue
+from config.dates import contract_effective_date
+from config.formats import euros
 from tests.subscription.conftest import BANK, FAMILY, PREFILL, make_campaign
 from wizard.db import db_session
 from wizard.journeys import engine
 from wizard.models import Actor, JourneyStatus, SignatureRequest, SignatureStatus, StepAnswer, User, utcnow
-from wizard.subscription.sepa import Collection, build_pain008
+from wizard.sepa.export import Collection, build_pain008
+from wizard.sepa.schedule import compute_schedule
+from wizard.subscription.service import paris_today
 
 XSD = Path(sepaxml.__file__).with_name("schemas") / "pain.008.001.02.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
@@ -70,21 +74,27 @@ def _signed_subscription(app: Flask, user: User, rum: str) -> int:
 
 
 def test_cli_exports_the_signed_mandates_of_a_campaign(app: Flask, make_user: Any, tmp_path: Path) -> None:
+    """A subscription signed before mandates were recorded gets its record, échéancier and pre-notification
+    at the first export; the export then collects the first debit the échéancier announced."""
     campaign_id = _signed_subscription(app, make_user("helene@example.fr"), "HP-2026-000042-99")
+    today = paris_today()
+    effective = contract_effective_date(date(2026, 5, 1), today, "first_of_next_month")
+    first = compute_schedule(effective, 4600, today, collection_day=5, notice_days=14)[0]
     output = tmp_path / "prelevements.xml"
     result = app.test_cli_runner().invoke(args=[
-        "sepa", "export", "--campaign", str(campaign_id), "--collection-date", "2026-06-05", "--output", str(output),
+        "sepa", "export", "--campaign", str(campaign_id), "--collection-date", f"{first.due_date:%Y-%m-%d}",
+        "--output", str(output),
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "1 prélèvement(s), total 46,00 €" in result.output
+    assert f"1 prélèvement(s), total {euros(first.amount_cents)}" in result.output
     xml = output.read_text(encoding="utf-8")
     xmlschema.XMLSchema(str(XSD)).validate(xml)
-    assert "<MndtId>HP-2026-000042-99</MndtId>" in xml and '<InstdAmt Ccy="EUR">46.00</InstdAmt>' in xml
-    assert "<Ustrd>Cotisation Contrat sante PSC</Ustrd>" in xml  # the campaign's contract, as signed
+    assert "<MndtId>HP-2026-000042-99</MndtId>" in xml
+    assert f'<InstdAmt Ccy="EUR">{first.amount_cents // 100}.00</InstdAmt>' in xml
 
 
 def test_cli_refuses_an_unknown_campaign(app: Flask, tmp_path: Path) -> None:
     result = app.test_cli_runner().invoke(args=[
-        "sepa", "export", "--campaign", "999", "--collection-date", "2026-06-05", "--output", str(tmp_path / "x.xml"),
+        "sepa", "export", "--campaign", "999", "--collection-date", "2099-06-05", "--output", str(tmp_path / "x.xml"),
     ])  # fmt: skip
     assert result.exit_code != 0 and "Campagne 999 introuvable." in result.output

@@ -38,6 +38,9 @@ STATUS_LABELS = {
     ("designation", JourneyStatus.COMPLETED): "Désignation de bénéficiaires enregistrée",
     ("family_change", JourneyStatus.IN_PROGRESS): "Changement de situation à finaliser",
     ("family_change", JourneyStatus.COMPLETED): "Changement de situation enregistré — avenant signé",
+    ("rib_change", JourneyStatus.IN_PROGRESS): "Modification de RIB à finaliser",
+    ("rib_change", JourneyStatus.COMPLETED): "RIB modifié",
+    ("rib_change", JourneyStatus.CANCELLED): "Modification de RIB abandonnée (vos coordonnées avaient changé)",
 }
 SIGNING_LABEL = "En attente de signature"
 GENERIC_LABELS = {

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from signing.documents.designation import TEMPLATE_VERSION, Beneficiary, DesignationData, render_designation
-from signing.documents.layout import Identity
 from signing.providers.base import DocumentToSign
 from wizard.designation.service import MODE_LABELS, beneficiaries_from_answers, clause_from_answers, relationship_label
 from wizard.journeys.flow import DocumentContext
 
+if TYPE_CHECKING:  # ReportLab is imported by the first document rendered, not by every worker at start-up
+    from signing.documents.designation import DesignationData
+    from signing.documents.layout import Identity
+
 
 def _member(context: DocumentContext) -> Identity:
+    from signing.documents.layout import Identity  # noqa: PLC0415 - ReportLab only when rendering
+
     prefill = context.prefill
     born = context.answers.value("choice", "birth_date")
     first, last = prefill.get("first_name") or "", prefill.get("last_name") or ""
@@ -28,6 +33,8 @@ def _member(context: DocumentContext) -> Identity:
 
 
 def designation_data(context: DocumentContext) -> DesignationData:
+    from signing.documents.designation import Beneficiary, DesignationData  # noqa: PLC0415 - ReportLab only when rendering
+
     answers = context.answers
     mode = answers.value("choice", "mode")
     named = beneficiaries_from_answers(answers)
@@ -61,6 +68,8 @@ def designation_data(context: DocumentContext) -> DesignationData:
 
 def build_designation_documents(context: DocumentContext) -> list[DocumentToSign]:
     """One PDF: the designation and its clause, exactly as reviewed."""
+    from signing.documents.designation import TEMPLATE_VERSION, render_designation  # noqa: PLC0415 - ReportLab only when rendering
+
     return [
         DocumentToSign(
             kind="designation",

@@ -24,7 +24,8 @@ from wizard.designation import reauth
 from wizard.designation import service as designation
 from wizard.extensions import limiter
 from wizard.journeys import engine
-from wizard.models import BeneficiaryDesignation, Journey, JourneyStatus
+from wizard.journeys.pages import journey_by_public_id
+from wizard.models import BeneficiaryDesignation, JourneyStatus
 from wizard.security import is_safe_redirect
 from wizard.web import current_actor, me, member_required
 
@@ -124,7 +125,10 @@ def identify() -> Response | str:
 @member_required
 @limiter.limit(_reauth_limit, error_message="Trop de tentatives.")
 def send_code() -> Response:
-    reauth.send_code(db_session(), me())
+    refused = reauth.send_code(db_session(), me())
+    if refused:
+        flash(refused, "warning")
+        return redirect(url_for("contract.identify", next=request.args.get("next", "")))
     flash(f"Un code à 6 chiffres vient de vous être envoyé à {me().email}.", "success")
     return redirect(url_for("contract.enter_code", next=request.args.get("next", "")))
 
@@ -152,7 +156,7 @@ def guard_designation_journey() -> Response | None:
     if request.method != "GET" or request.endpoint not in GUARDED_ENDPOINTS or not current_user.is_authenticated:
         return None
     public_id = (request.view_args or {}).get("public_id")
-    journey = db_session().scalar(select(Journey).where(Journey.public_id == public_id))
+    journey = journey_by_public_id(public_id)
     if journey is None or journey.flow_id != "designation" or journey.owner_id != me().id or journey.is_preview:
         return None
     if journey.status == JourneyStatus.IN_PROGRESS and designation.is_locked(designation.history(db_session(), me())):

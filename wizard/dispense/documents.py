@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from signing.documents.dispense import TEMPLATE_VERSION, DispenseData, render_dispense
-from signing.documents.layout import Contact, Identity
 from signing.providers.base import DocumentToSign
 from wizard.journeys.flow import DocumentContext
+
+if TYPE_CHECKING:  # ReportLab is imported by the first document rendered, not by every worker at start-up
+    from signing.documents.dispense import DispenseData
 
 
 def _birth_date(value: Any) -> date:
@@ -17,6 +18,9 @@ def _birth_date(value: Any) -> date:
 
 def dispense_data(context: DocumentContext) -> DispenseData:
     """The attestation's content: the agent's identity and contacts as confirmed, the ticked reason, the dates."""
+    from signing.documents.dispense import DispenseData  # noqa: PLC0415 - ReportLab only when rendering
+    from signing.documents.layout import Contact, Identity  # noqa: PLC0415 - ReportLab only when rendering
+
     answers = context.answers
     person = answers["attestation"]
     code = answers.value("reason", "reason")
@@ -45,6 +49,8 @@ def dispense_data(context: DocumentContext) -> DispenseData:
 
 def build_dispense_documents(context: DocumentContext) -> list[DocumentToSign]:
     """One PDF: the attestation sur l'honneur, the only proof a dispense is accepted on."""
+    from signing.documents.dispense import TEMPLATE_VERSION, render_dispense  # noqa: PLC0415 - ReportLab only when rendering
+
     pdf = render_dispense(dispense_data(context), specimen=context.specimen)
     return [
         DocumentToSign(

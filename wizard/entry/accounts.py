@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from wizard.entry import tokens
@@ -152,9 +152,15 @@ def latest_invitation(session: Session, user: User) -> Invitation | None:
 
 
 def request_reset(session: Session, email: str) -> None:
-    """Email a reset link if an account has this address; the caller answers the same either way."""
+    """Email a reset link if an account has this address, else tell the address that no account uses it.
+
+    Both cases do the same work — look up, sign, render two bodies, queue one email — so neither the
+    answer nor its timing tells a known address from an unknown one (the caller answers the same).
+    """
     user = user_by_email(session, email)
     if user is None:
+        _queue_reset_without_account(session, email)
+        session.flush()
         return
     link = tokens.public_url("auth.reset_password", token=tokens.reset_token(user))
     queue_email(
@@ -164,11 +170,52 @@ def request_reset(session: Session, email: str) -> None:
     session.flush()
 
 
+def _queue_reset_without_account(session: Session, email: str) -> None:
+    # the same signing work as a real link, whose result is thrown away
+    tokens.reset_token(User(id=0, email=email, password_hash=""))
+    queue_email(
+        session, to=normalise_email(email), subject="Réinitialisation de votre mot de passe",
+        template="password_reset_unknown",
+        context={"email": normalise_email(email), "login_url": tokens.public_url("auth.login")},
+    )  # fmt: skip
+
+
 def reset_password(session: Session, user: User, password: str) -> None:
-    """Set the new password; the link proved the mailbox, so a never-activated account becomes active."""
+    """Set the new password and end every session of the account (whoever knew the old password is out);
+    the link proved the mailbox, so a never-activated account becomes active."""
     user.password_hash = hash_password(password)
     user.activated = True
+    end_all_sessions(session, user)
     session.flush()
+
+
+def change_password(session: Session, user: User, password: str) -> None:
+    """A logged-in member's new password: every session of the account ends (the caller keeps its own
+    with :func:`wizard.entry.auth.keep_current_session`), and a confirmation email goes out."""
+    user.password_hash = hash_password(password)
+    end_all_sessions(session, user)
+    queue_email(
+        session, to=user.email, subject="Votre mot de passe a été modifié", template="password_changed",
+        context={"name": user.full_name, "reset_url": tokens.public_url("auth.forgot_password")}, user_id=user.id,
+    )  # fmt: skip
+    session.flush()
+
+
+# --- sessions -----------------------------------------------------------------------------------------------
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """End every session of ``user`` on every device (logout, password change or reset, account closure).
+
+    One atomic ``UPDATE``: two concurrent calls both take effect. The caller commits.
+    """
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_epoch=User.session_epoch + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(user, ["session_epoch"])
 
 
 # --- entering the campaign --------------------------------------------------------------------------------------

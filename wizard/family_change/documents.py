@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from config.pricing import Quote
 from forms.family_cover import Effect, effect, event_label, person_label, specimen_cover
-from signing.documents.amendment import TEMPLATE_VERSION, AmendmentData, AmountRow, render_amendment
-from signing.documents.layout import Identity
 from signing.providers.base import DocumentToSign
 from wizard.journeys.flow import DocumentContext
 
+if TYPE_CHECKING:  # ReportLab is imported by the first document rendered, not by every worker at start-up
+    from signing.documents.amendment import AmendmentData, AmountRow
+    from signing.documents.layout import Identity
+
 
 def _member(context: DocumentContext) -> Identity:
+    from signing.documents.layout import Identity  # noqa: PLC0415 - ReportLab only when rendering
+
     prefill = context.prefill
     first, last = prefill.get("first_name") or "", prefill.get("last_name") or ""
     if not (first or last):
@@ -26,6 +31,8 @@ def _member(context: DocumentContext) -> Identity:
 
 def _rows(before: Quote, after: Quote) -> tuple[AmountRow, ...]:
     """One row per line of either quote, matched by label (« Vous », « Conjoint(e) », « Enfant 2 »…)."""
+    from signing.documents.amendment import AmountRow  # noqa: PLC0415 - ReportLab only when rendering
+
     labels = list(dict.fromkeys([line.label for line in before.lines] + [line.label for line in after.lines]))
     old = {line.label: line.cents for line in before.lines}
     new = {line.label: line.cents for line in after.lines}
@@ -45,6 +52,8 @@ def timing_note(found: Effect) -> str:
 
 
 def amendment_data(context: DocumentContext) -> AmendmentData:
+    from signing.documents.amendment import AmendmentData  # noqa: PLC0415 - ReportLab only when rendering
+
     fallback = specimen_cover(context.catalogue, context.effective_date) if context.specimen else None
     found = effect(context.answers, context.catalogue, context.today, fallback)
     if found is None:
@@ -63,6 +72,8 @@ def amendment_data(context: DocumentContext) -> AmendmentData:
 
 def build_amendment_documents(context: DocumentContext) -> list[DocumentToSign]:
     """One PDF: the avenant, with the figures the review page showed."""
+    from signing.documents.amendment import TEMPLATE_VERSION, render_amendment  # noqa: PLC0415 - ReportLab only when rendering
+
     return [
         DocumentToSign(
             kind="amendment",

@@ -3,9 +3,10 @@
 A preview is an ordinary journey with ``is_preview=True`` owned by the HR user, driven by the same engine
 (same pages, same branching). What keeps it harmless lives where each effect happens: ``queue_email``
 queues nothing, the engine opens no follow-up journey, the signing service creates no signature request
-and watermarks documents SPECIMEN, dashboards and statistics filter ``is_preview``. What is left — the
-preview journey's own rows — is deleted here: when the same HR user starts another preview, and by
-``flask preview purge`` for previews idle for more than a few hours.
+and watermarks documents SPECIMEN, dashboards and statistics filter ``is_preview``. Its rows never reach the
+members' tables: every preview request runs in a transaction that is rolled back, and the preview is kept
+between requests in its own store (``wizard.hr.preview_sandbox``), replaced when the same HR user starts
+another preview and deleted by ``flask preview purge`` once idle for a few hours.
 
 Personas (``config/personas.json``) give an identity (the prefill an invitation would carry) and optional
 pre-answers, applied through :func:`wizard.journeys.engine.submit_step` exactly as if HR had typed them.
@@ -228,8 +229,10 @@ def cli_group() -> None:
 @click.option("--hours", default=DEFAULT_MAX_AGE_HOURS, type=click.FloatRange(min=0), show_default=True)
 def purge_command(hours: float) -> None:
     from wizard.db import db_session  # noqa: PLC0415 - the session exists only inside the CLI's app context
+    from wizard.hr.preview_sandbox import purge_snapshots  # noqa: PLC0415 - the sandbox imports this module's users
 
     session = db_session()
-    count = purge_previews(session, idle_for=timedelta(hours=hours))
+    idle_for = timedelta(hours=hours)
+    count = purge_snapshots(session, idle_since=utcnow() - idle_for) + purge_previews(session, idle_for=idle_for)
     session.flush()
     click.echo(f"{count} aperçu(s) supprimé(s).")

@@ -245,7 +245,7 @@ def _first_invalid_step(journey: Journey, flow: Flow, until: str) -> str | None:
     for step in steps.visited_steps(journey, flow):
         if step.id == until:
             return None
-        if isinstance(step, FormStep) and not steps.stored_form(journey, step, context).validate():
+        if isinstance(step, FormStep) and not steps.stored_input_is_valid(journey, step, context):
             return step.id
         checker = checker_for(step)
         if checker is not None and _fails_check(journey, step, checker):

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
-from sqlalchemy import select
+from flask import abort, g, render_template
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from wizard.db import db_session
-from wizard.journeys import steps
+from wizard.journeys import engine, steps
 from wizard.journeys.flow import FormStep, ProofStep, ReviewStep, SigningStep, Step, TerminalStep
 from wizard.journeys.hooks import page_for
 from wizard.models import Journey
 from wizard.web import me
 
+#: built once: its answers come in the same statement (every journey page reads them: one round trip, not two)
+JOURNEY_BY_PUBLIC_ID = (
+    select(Journey).options(joinedload(Journey.answers)).where(Journey.public_id == bindparam("public_id"))
+)
+
+
+def journey_by_public_id(public_id: str | None) -> Journey | None:
+    """The journey a URL names, read once per request (a guard and the view may both need it); no ownership check."""
+    read: dict[str | None, Journey | None] = g.setdefault("journeys_by_public_id", {})
+    if public_id not in read:
+        read[public_id] = db_session().scalars(JOURNEY_BY_PUBLIC_ID, {"public_id": public_id}).unique().first()
+    return read[public_id]
+
 
 def load_owned_journey(public_id: str) -> Journey:
     """The journey if it belongs to the logged-in person; anybody else's is a 404, never a 403."""
-    journey = db_session().scalar(select(Journey).where(Journey.public_id == public_id))
+    journey = journey_by_public_id(public_id)
     if journey is None or journey.owner_id != me().id:
         abort(404)
     return journey
@@ -42,10 +56,18 @@ def render_step(
         "is_draft": bool(answer and answer.is_draft),
         "sections": steps.review_sections(journey, flow, step.id) if isinstance(step, ReviewStep) else [],
         "answers": steps.effective_answers(journey, flow),
+        "next_journey": _next_journey(journey, step),
     }
     if extra is None and (kind_page := page_for(step)) is not None:
         extra = kind_page(journey, step)
     return render_template(_template_for(step), **page, **(extra or {}))
+
+
+def _next_journey(journey: Journey, step: Step) -> Journey | None:
+    """The journey a terminal step opened (its flow's ``then=``, « Continuer vers mon adhésion »), while open."""
+    if not isinstance(step, TerminalStep) or not step.then or journey.is_preview:
+        return None
+    return engine.find_open_journey(db_session(), journey.owner, step.then)
 
 
 def _template_for(step: Step) -> str:

@@ -1,8 +1,15 @@
-"""The only module importing ``transitions``: builds a machine around a journey for one operation.
+"""The only module importing ``transitions``: moves a journey's state with its flow's machine.
 
-The machine is rebuilt on every request with ``initial=journey.state`` (omitting it would silently reset
-the journey to the first step) and ``auto_transitions=False`` (no ``to_<state>`` shortcuts around the
-flow's rules). Callbacks never write: the engine records the move once the machine has moved.
+One machine is compiled per flow version and process (``auto_transitions=False``: no ``to_<state>``
+shortcuts around the flow's rules) and kept: building it adds every transition of the flow, which cost more
+than the rest of a step submit's Python. Each operation attaches a fresh model to it with
+``initial=journey.state`` (omitting it would silently reset the journey to the first step), fires one trigger
+and detaches the model, so no journey outlives its request in the machine. Callbacks never write: the
+engine records the move once the machine has moved.
+
+The shared machine holds no per-journey state: a trigger reads and writes only the model it is given, so
+the threads of a worker may fire on it at the same time (models compare by identity, never by value, so
+two equal journeys cannot be mistaken for one another when attached or detached).
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ class TransitionRefused(Exception):
     """The trigger does not exist from this state, or none of its conditions held."""
 
 
-@dataclass
+@dataclass(eq=False)
 class MachineModel:
     """What the machine moves: a state and the answers its conditions read."""
 
@@ -35,24 +42,35 @@ def _definition(flow: Flow) -> MachineDefinition:
     return compile_flow(flow)
 
 
-def fire(flow: Flow, state: str, answers: Answers, trigger: str, **kwargs: Any) -> str:
-    """Apply ``trigger`` from ``state``; return the new state or raise :class:`TransitionRefused`."""
+@lru_cache(maxsize=64)
+def machine_for(flow: Flow) -> Machine:
+    """The flow version's compiled machine, without any model (built once per process)."""
     definition = _definition(flow)
-    model = MachineModel(state=state, answers=answers)
-    Machine(
-        model=model,
+    return Machine(
+        model=None,
         states=definition.states,
         transitions=definition.transitions,
-        initial=state,
+        initial=definition.states[0],  # required by the constructor; every model gets its own
         auto_transitions=False,
         send_event=True,
         ignore_invalid_triggers=False,
         model_override=False,
     )
+
+
+def fire(flow: Flow, state: str, answers: Answers, trigger: str, **kwargs: Any) -> str:
+    """Apply ``trigger`` from ``state``; return the new state or raise :class:`TransitionRefused`."""
+    machine = machine_for(flow)
+    if state not in machine.states:
+        raise TransitionRefused(f"{state!r} is not a step of {flow.id!r} v{flow.version}")
+    model = MachineModel(state=state, answers=answers)
+    machine.add_model(model, initial=state)
     try:
         moved = model.trigger(trigger, **kwargs)  # type: ignore[attr-defined]
     except (MachineError, AttributeError) as exc:
         raise TransitionRefused(f"{trigger!r} is not allowed from {state!r}") from exc
+    finally:
+        machine.remove_model(model)
     if not moved:
         raise TransitionRefused(f"no condition of {trigger!r} holds from {state!r}")
     return model.state

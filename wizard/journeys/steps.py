@@ -5,13 +5,16 @@ Nothing here changes a journey (that is ``wizard.journeys.engine``'s job); every
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
 from werkzeug.datastructures import MultiDict
+from wtforms import Field, FieldList, FormField
+from wtforms.validators import Length
 
 from config.catalogue import default_catalogue
 from config.dates import member_effective_date, paris_date
@@ -20,6 +23,8 @@ from forms.context import Answers, StepContext
 from wizard.journeys.flow import DocumentContext, Flow, FormStep, Step, entered_steps
 from wizard.journeys.registry import registry
 from wizard.models import Journey
+
+logger = logging.getLogger(__name__)
 
 
 def flow_of(journey: Journey) -> Flow:
@@ -166,8 +171,56 @@ def display_form(journey: Journey, step: FormStep, context: StepContext, form: S
     return form
 
 
+def stored_input_is_valid(journey: Journey, step: FormStep, context: StepContext) -> bool:
+    """Re-validation of a stored step: a stored value the form cannot even compare (a draft saved by an older
+    version, say) counts as invalid — the member is sent back to the step — instead of failing every review."""
+    try:
+        return bool(stored_form(journey, step, context).validate())
+    except (ValueError, ArithmeticError, TypeError):
+        logger.warning("stored input of step %s of journey %s cannot be re-validated", step.id, journey.id)
+        return False
+
+
+#: a stored value is never longer than this unless the field itself allows more (its ``Length``)
+MAX_STORED_VALUE = 1000
+#: values kept per field name (a multiple choice); more is not something a form of ours sends
+MAX_STORED_VALUES = 20
+
+
+def declared_input(step: FormStep, context: StepContext, raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Only the fields the step's form declares (nested entries included), each value cut to the size the
+    field allows: unknown or oversized fields of a hand-made POST are never stored."""
+    form = build_form(step, context, raw)
+    limits = {field.name: _stored_length(field) for field in leaf_fields(form)}
+    return {
+        name: [str(value)[: limits[name]] for value in values[:MAX_STORED_VALUES]]
+        for name, values in raw.items()
+        if name in limits
+    }
+
+
+def leaf_fields(form: Any) -> Iterator[Field]:
+    """Every input field of a form, the entries of lists and sub-forms included."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                yield from leaf_fields(entry.form) if isinstance(entry, FormField) else (entry,)
+        elif isinstance(field, FormField):
+            yield from leaf_fields(field.form)
+        else:
+            yield field
+
+
+def _stored_length(field: Field) -> int:
+    lengths = [int(v.max) for v in field.validators if isinstance(v, Length) and v.max and v.max > 0]
+    return max([MAX_STORED_VALUE, *lengths])
+
+
 def with_kept_values(journey: Journey, step: Step | None, raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
-    """Submitted input where a masked field left empty takes back the saved, validated value."""
+    """Submitted input, reduced to the fields the step declares, where a masked field left empty takes back
+    the saved, validated value."""
+    if isinstance(step, FormStep):
+        raw = declared_input(step, step_context(journey), raw)
     merged = {k: list(v) for k, v in raw.items()}
     answer = journey.answer_for(step.id) if step is not None else None
     if not isinstance(step, FormStep) or answer is None or answer.data is None:

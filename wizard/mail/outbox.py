@@ -4,7 +4,8 @@ Pages only insert :class:`OutboxMessage` rows (``wizard.mail.queue.queue_email``
 time with ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite serialises writers anyway), sends it and
 commits, so several workers never send the same message twice and a slow SMTP server never blocks a page.
 A failure is recorded (``attempts``, ``last_error``) and retried later with an exponential backoff; after
-``MAX_ATTEMPTS`` the message is marked failed for an operator to look at.
+``MAX_ATTEMPTS`` the message is marked failed for an operator to look at. Bodies are encrypted at rest and
+emptied once the message has left by SMTP (:func:`purge_body`).
 
 Without ``SMTP_HOST``, messages are kept: in development (``DEMO_MAILBOX``) they are marked delivered to the
 demo inbox (``/boite-de-reception``), otherwise they stay pending until SMTP is configured.
@@ -141,8 +142,21 @@ def deliver_one(session: Session, message: OutboxMessage, sender: Sender, now: d
     message.sent_at = now
     message.delivery = sender.channel
     message.last_error = None
+    if sender.channel != DEMO_INBOX:
+        purge_body(message)
     commit_item(session)
     return True
+
+
+#: what a delivered message's bodies become: they carried one-time codes and links, now in the mailbox
+PURGED_BODY = ""
+
+
+def purge_body(message: OutboxMessage) -> None:
+    """Forget a delivered message's bodies (codes, reset and activation links); subject, kind, recipient and
+    times stay for the follow-up. The demo inbox keeps its bodies: reading them is its whole point."""
+    message.text_body = PURGED_BODY
+    message.html_body = PURGED_BODY
 
 
 def drain(session: Session, sender: Sender, *, now: Callable[[], datetime] = utcnow, limit: int = 1000) -> DrainResult:

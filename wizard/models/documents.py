@@ -10,9 +10,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from wizard.crypto import EncryptedBytes, EncryptedText
 from wizard.models.base import Base, UtcDateTime, utcnow
 from wizard.models.journeys import Journey
 
@@ -75,7 +76,8 @@ class Document(Base):
     filename: Mapped[str] = mapped_column(String(200))
     template_version: Mapped[str] = mapped_column(String(32))
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    #: the PDF, encrypted at rest (AES-GCM, FIELD_ENCRYPTION_KEY): shown and signed copies carry NIR and IBAN
+    content: Mapped[bytes] = mapped_column(EncryptedBytes)
     signed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -101,8 +103,9 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(String)
-    html_body: Mapped[str] = mapped_column(String)
+    #: encrypted at rest (they carry codes and links); emptied once delivered by SMTP (wizard.outbox)
+    text_body: Mapped[str] = mapped_column(EncryptedText)
+    html_body: Mapped[str] = mapped_column(EncryptedText)
     #: template name, for tests and the HR follow-up (e.g. "invitation", "signing_code")
     kind: Mapped[str] = mapped_column(String(64))
     #: set for messages that must go out at most once (a reminder per journey and deadline, say)

@@ -47,6 +47,7 @@ def loads(text: str) -> Any:
 class EncryptedJSON(TypeDecorator[Any]):
     impl = Text
     cache_ok = True
+    encrypted_at_rest = True  # rewritten by ``flask security reencrypt`` (wizard.crypto.reencrypt_batches)
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, Index, String, func
+from sqlalchemy import Boolean, Enum, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wizard.models.base import Base, UtcDateTime, utcnow
@@ -34,6 +34,9 @@ class User(UserMixin, Base):
     #: False until the member proved they own the email (activation link) or set a password from an invite
     activated: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: copied into the session cookie at login and checked on every request: raising it ends every session
+    #: of this person (logout, password change or reset, account closure) — ``wizard.entry.accounts.end_all_sessions``
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def full_name(self) -> str:

@@ -24,8 +24,6 @@ from typing import Any
 
 import filetype
 from PIL import Image
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -93,6 +91,9 @@ def inspect(upload: Upload, config: Mapping[str, Any]) -> Inspected:
 
 
 def _pdf_pages(name: str, data: bytes, max_pages: int) -> int:
+    from pypdf import PdfReader  # noqa: PLC0415 - pypdf only when a PDF proof is uploaded
+    from pypdf.errors import PyPdfError  # noqa: PLC0415
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:

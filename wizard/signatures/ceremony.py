@@ -2,8 +2,11 @@
 
 The member is already logged in; the six-digit code sent to the account's email proves control of that
 mailbox at signing time. A code is stored as an HMAC keyed with ``SECRET_KEY``, expires after
-:data:`CODE_TTL`, and is blocked after :data:`MAX_ATTEMPTS` wrong tries. The right code is claimed with a
-conditional UPDATE, so a double click or two tabs seal the documents once. Each PDF is then sealed with the
+:data:`CODE_TTL`, and is blocked after :data:`MAX_ATTEMPTS` wrong tries. Each typed code first takes one
+attempt in the database (one ``UPDATE … SET attempts = attempts + 1 … RETURNING``) before it is compared, so
+however many requests arrive at once, at most :data:`MAX_ATTEMPTS` codes are ever evaluated; a person gets at
+most :data:`MAX_CODES_PER_HOUR` new codes an hour. The right code is claimed with a conditional UPDATE, so a
+double click or two tabs seal the documents once. Each PDF is then sealed with the
 evidence embedded, and :func:`wizard.signatures.confirmation.confirm` records the completion.
 """
 
@@ -17,17 +20,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from wizard.mail.queue import queue_email
-from wizard.models import Actor, Document, SignatureRequest, SignatureStatus, SigningCode, utcnow
+from wizard.models import Actor, Document, Journey, SignatureRequest, SignatureStatus, SigningCode, utcnow
 from wizard.signatures import confirmation, evidence, requests
 from wizard.signatures.providers import organisation_sealer
 
 CODE_TTL = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 RESEND_COOLDOWN = timedelta(seconds=30)
+#: new codes one person may receive in an hour (all their signatures together)
+MAX_CODES_PER_HOUR = 5
 CODE_LENGTH = 6
 
 WRONG_CODE = "Ce code n'est pas le bon. Il vous reste {left} essai{s}."
@@ -37,6 +43,9 @@ MALFORMED = "Saisissez les 6 chiffres du code reçu par courriel."
 NO_CODE = "Aucun code n'est en cours de validité. Demandez un nouveau code."
 COOLDOWN = "Un code vient de vous être envoyé. Patientez quelques secondes avant d'en demander un autre."
 SENT = "Un nouveau code vient de vous être envoyé."
+TOO_MANY_CODES = (
+    "Vous avez demandé trop de codes en peu de temps. Réessayez dans une heure : vos réponses restent enregistrées."
+)
 NO_CONSENT = "Cochez la case de certification avant de signer."
 DOCUMENTS_CHANGED = "Vos réponses ont changé depuis la préparation des documents : vérifiez-les puis signez à nouveau."
 
@@ -96,6 +105,8 @@ def send_code(session: Session, request: SignatureRequest) -> Outcome:
     now = utcnow()
     if previous is not None and now - previous.sent_at < RESEND_COOLDOWN:
         return Outcome("retry", COOLDOWN)
+    if codes_sent_last_hour(session, request.journey.owner_id, now) >= MAX_CODES_PER_HOUR:
+        return Outcome("retry", TOO_MANY_CODES)
     code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
     owner = request.journey.owner
     destination = evidence.mask_email(owner.email)
@@ -115,6 +126,16 @@ def send_code(session: Session, request: SignatureRequest) -> Outcome:
     return Outcome("retry", SENT if previous is not None else None)
 
 
+def codes_sent_last_hour(session: Session, owner_id: int, now: datetime) -> int:
+    query = (
+        select(func.count(SigningCode.id))
+        .join(SignatureRequest, SignatureRequest.id == SigningCode.signature_request_id)
+        .join(Journey, Journey.id == SignatureRequest.journey_id)
+        .where(Journey.owner_id == owner_id, SigningCode.sent_at > now - timedelta(hours=1))
+    )
+    return int(session.scalar(query) or 0)
+
+
 def submit_code(
     session: Session, request: SignatureRequest, typed: str, actor: Actor, origin: evidence.Origin
 ) -> Outcome:
@@ -127,10 +148,11 @@ def submit_code(
     code = latest_code(session, request)
     digits = "".join(typed.split())
     problem = _code_problem(code) or (MALFORMED if len(digits) != CODE_LENGTH or not digits.isdigit() else None)
-    if problem is not None or code is None:
-        return Outcome("retry", problem or NO_CODE)
+    attempts = _take_attempt(session, code) if problem is None and code is not None else None
+    if code is None or attempts is None:
+        return Outcome("retry", problem or _code_problem(code) or BLOCKED)
     if not hmac.compare_digest(code.code_hash, code_hash(request.envelope_id, digits)):
-        return _wrong_code(session, code)
+        return _wrong_code(attempts)
     if not _claim(session, code):
         return Outcome("already_signed")
     return _sign(session, request, code, actor, origin)
@@ -146,27 +168,55 @@ def _code_problem(code: SigningCode | None) -> str | None:
     return None
 
 
-def _wrong_code(session: Session, code: SigningCode) -> Outcome:
-    code.attempts += 1
-    session.flush()
-    left = MAX_ATTEMPTS - code.attempts
-    if left <= 0:
-        return Outcome("retry", BLOCKED)
-    return Outcome("retry", WRONG_CODE.format(left=left, s="s" if left > 1 else ""))
+def take_attempt(session: Session, model: Any, row_id: int, *live: Any) -> int | None:
+    """Count one attempt in the database before comparing a code: the attempts so far (this one included),
+    or None when the code is used up or ``live`` (the code's own conditions: not expired, not used…) fails.
+    One atomic ``UPDATE … RETURNING``: concurrent requests never overwrite each other's count (the row stays
+    locked until the request's commit, which ``wizard.db`` makes for every answer, a wrong-code 422 included).
+    Shared by the member's ceremony and the account holder's (:mod:`wizard.signatures.holder`)."""
+    taken = session.execute(
+        update(model)
+        .where(model.id == row_id, model.attempts < MAX_ATTEMPTS, *live)
+        .values(attempts=model.attempts + 1)
+        .returning(model.attempts)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    return None if taken is None else int(taken)
+
+
+def wrong_code_message(attempts: int) -> str:
+    """What a wrong code answers after ``attempts`` tries (this one included)."""
+    left = MAX_ATTEMPTS - attempts
+    return WRONG_CODE.format(left=left, s="s" if left > 1 else "") if left > 0 else BLOCKED
+
+
+def _take_attempt(session: Session, code: SigningCode) -> int | None:
+    """:func:`take_attempt` on a signing code: not used yet, not expired."""
+    taken = take_attempt(
+        session, SigningCode, code.id, SigningCode.verified_at.is_(None), SigningCode.expires_at > utcnow()
+    )
+    session.refresh(code)
+    return taken
+
+
+def _wrong_code(attempts: int) -> Outcome:
+    return Outcome("retry", wrong_code_message(attempts))
 
 
 def _claim(session: Session, code: SigningCode) -> bool:
-    """Mark the code used unless another request already did (only one can sign)."""
+    """Mark the code used unless another request already did (only one can sign). The attempt taken for the
+    right code is given back: ``attempts`` keeps counting wrong codes only (the evidence reports it)."""
     now = utcnow()
     result = session.execute(
         update(SigningCode)
         .where(SigningCode.id == code.id, SigningCode.verified_at.is_(None))
-        .values(verified_at=now)
+        .values(verified_at=now, attempts=SigningCode.attempts - 1)
         .execution_options(synchronize_session=False)
     )
     claimed = bool(getattr(result, "rowcount", 0) == 1)
     if claimed:
         code.verified_at = now
+        set_committed_value(code, "attempts", code.attempts - 1)  # as stored: nothing to write back
     else:
         session.rollback()
     return claimed

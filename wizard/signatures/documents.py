@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from config.catalogue import default_catalogue
@@ -17,7 +17,7 @@ from wizard.designation import reauth
 from wizard.dispense.exclusivity import start_arguments
 from wizard.journeys import steps
 from wizard.journeys.pages import load_owned_journey
-from wizard.models import Document, Journey, JourneyStatus
+from wizard.models import SCHEDULE_KIND, Document, Journey, JourneyStatus
 from wizard.subscription.documents import build_quote, public_guarantees, public_notice
 from wizard.subscription.service import paris_today
 from wizard.web import me, pdf_response
@@ -54,7 +54,8 @@ CONFIDENTIAL_FLOWS = ("designation",)
 
 
 def owned_documents(owner_id: int) -> list[Document]:
-    """The member's signed documents (the unsigned copies shown before signing stay in the evidence).
+    """The member's signed documents (the unsigned copies shown before signing stay in the evidence), and the
+    échéanciers de cotisation sent to them (documents sent, never signed).
 
     Beneficiary designations are left out: they live behind re-authentication on « Mes bénéficiaires ».
     """
@@ -64,7 +65,7 @@ def owned_documents(owner_id: int) -> list[Document]:
         .where(
             Journey.owner_id == owner_id,
             Journey.is_preview.is_(False),
-            Document.signed.is_(True),
+            or_(Document.signed.is_(True), Document.kind == SCHEDULE_KIND),
             Journey.flow_id.not_in(CONFIDENTIAL_FLOWS),
         )
         .order_by(Document.created_at.desc(), Document.id.desc())

@@ -24,10 +24,10 @@ from flask import Blueprint, Flask, current_app
 from werkzeug.wrappers import Response
 
 from signing.providers.base import ProviderError
-from signing.providers.docusign import DEFAULT_CONSENT_REDIRECT_URI, DocuSignProvider, DocuSignSettings
 from wizard.security import CONTENT_SECURITY_POLICY
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the DocuSign SDK is imported when the provider is built, not by every worker
+    from signing.providers.docusign import DocuSignProvider, DocuSignSettings
     from tests.fakes.docusign import FakeDocuSign
 
 #: environment variable (``make run DOCUSIGN_FAKE=1``) that swaps DocuSign for the loopback fake
@@ -62,6 +62,8 @@ def settings_from_config(config: Mapping[str, Any]) -> DocuSignSettings:
     ``validate_settings`` already refused to start without them; a key file that vanished since, or an
     unusable value, is a :class:`ProviderError` the member sees as « momentanément indisponible ».
     """
+    from signing.providers.docusign import DEFAULT_CONSENT_REDIRECT_URI, DocuSignSettings  # noqa: PLC0415
+
     key_path = str(config.get("DOCUSIGN_PRIVATE_KEY_PATH") or "")
     try:
         private_key_pem = Path(key_path).read_bytes()
@@ -92,6 +94,8 @@ def settings_from_config(config: Mapping[str, Any]) -> DocuSignSettings:
 
 def build_docusign_provider(config: Mapping[str, Any]) -> DocuSignProvider:
     """One provider for the application; it keeps the JWT access token until shortly before it expires."""
+    from signing.providers.docusign import DocuSignProvider  # noqa: PLC0415 - the SDK only when DocuSign is used
+
     return DocuSignProvider(settings_from_config(config))
 
 

@@ -3,8 +3,9 @@
 The holder (:mod:`wizard.subscription.mandate_holder`) has no account: their link carries an unguessable
 token. The code follows the signing ceremony's rules (:mod:`wizard.signatures.ceremony`: six digits, an HMAC
 keyed with ``SECRET_KEY``, :data:`~wizard.signatures.ceremony.CODE_TTL`,
-:data:`~wizard.signatures.ceremony.MAX_ATTEMPTS` wrong tries, the resend cooldown, the same messages).
-Nothing here commits: a wrong try is counted with ``flush()`` and the request commits it.
+:data:`~wizard.signatures.ceremony.MAX_ATTEMPTS` tries counted atomically before comparing, the resend
+cooldown, the same messages), and the signature is claimed with a conditional UPDATE so a double click
+seals once. Nothing here commits: the request does (a wrong-code 422 included).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from wizard.mail.queue import queue_email
@@ -30,15 +32,14 @@ from wizard.signatures.ceremony import (
     MAX_ATTEMPTS,
     NO_CONSENT,
     RESEND_COOLDOWN,
-    WRONG_CODE,
     code_hash,
+    take_attempt,
+    wrong_code_message,
 )
 from wizard.signatures.providers import organisation_sealer
 from wizard.subscription import mandate_holder
 
-CERTIFICATION = (
-    "Je suis titulaire du compte désigné dans ce mandat et j'autorise les prélèvements qui y sont décrits."
-)
+CERTIFICATION = "Je suis titulaire du compte désigné dans ce mandat et j'autorise les prélèvements qui y sont décrits."
 NO_CODE = "Demandez d'abord votre code : il est envoyé à votre adresse électronique."
 
 
@@ -77,8 +78,11 @@ def send_code(session: Session, record: MandateHolderSignature, now: datetime | 
     return Result(True, f"Un code vient d'être envoyé à {evidence.mask_email(record.holder['email'])}.")
 
 
-def _code_problem(session: Session, record: MandateHolderSignature, code: str, now: datetime) -> str | None:
-    """Why ``code`` does not sign (a wrong code is counted), None when it is the right one."""
+def _code_problem(  # noqa: PLR0911 - one return per rule, in the order the member's ceremony checks them
+    session: Session, record: MandateHolderSignature, code: str, now: datetime
+) -> str | None:
+    """Why ``code`` does not sign, None when it is the right one. The attempt is counted in the database
+    before comparing (:func:`~wizard.signatures.ceremony.take_attempt`, as the member's ceremony does)."""
     if not (len(code) == CODE_LENGTH and code.isdigit()):
         return MALFORMED
     if record.code_hash is None or record.code_sent_at is None:
@@ -87,12 +91,31 @@ def _code_problem(session: Session, record: MandateHolderSignature, code: str, n
         return BLOCKED
     if now - record.code_sent_at > CODE_TTL:
         return EXPIRED
-    if not hmac.compare_digest(record.code_hash, _hash(record, code)):
-        record.attempts += 1
-        session.flush()
-        left = MAX_ATTEMPTS - record.attempts
-        return WRONG_CODE.format(left=left, s="s" if left > 1 else "") if left > 0 else BLOCKED
+    attempts = take_attempt(
+        session, MandateHolderSignature, record.id,
+        MandateHolderSignature.status == HolderStatus.PENDING.value,
+        MandateHolderSignature.code_hash == record.code_hash,
+        MandateHolderSignature.code_sent_at > now - CODE_TTL,
+    )  # fmt: skip
+    session.refresh(record)
+    if attempts is None:
+        return BLOCKED if record.attempts >= MAX_ATTEMPTS else EXPIRED
+    if not hmac.compare_digest(record.code_hash or "", _hash(record, code)):
+        return wrong_code_message(attempts)
     return None
+
+
+def _claim(session: Session, record: MandateHolderSignature, now: datetime) -> bool:
+    """Mark the holder's mandate signed unless another request already did (a double click seals once)."""
+    result = session.execute(
+        update(MandateHolderSignature)
+        .where(MandateHolderSignature.id == record.id, MandateHolderSignature.status == HolderStatus.PENDING.value)
+        .values(status=HolderStatus.SIGNED.value, signed_at=now, code_hash=None)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = bool(getattr(result, "rowcount", 0) == 1)
+    session.refresh(record)
+    return claimed
 
 
 def sign(
@@ -107,6 +130,9 @@ def sign(
     problem = _code_problem(session, record, "".join(typed.split()), now)
     if problem is not None:
         return Result(False, problem)
+    attempts = record.attempts
+    if not _claim(session, record, now):
+        return Result(False, None)
     document = mandate_holder.mandate_document(record)
     record_evidence: dict[str, object] = {
         "kind": "mandate_holder_signature",
@@ -118,7 +144,7 @@ def sign(
         "code_sent_at": evidence.timestamp(record.code_sent_at or now),
         "signed_at": evidence.timestamp(now),
         **origin.as_evidence(),
-        "attempts": record.attempts + 1,
+        "attempts": attempts,
     }  # fmt: skip
     sealed = organisation_sealer(current_app).seal(
         document.pdf, signer_name=record.holder_name, signed_at=now, evidence=record_evidence
@@ -129,6 +155,7 @@ def sign(
         sha256=evidence.sha256(sealed), content=sealed, signed=True,
     )  # fmt: skip
     session.add(stored)
-    record.status, record.signed_at, record.document, record.code_hash = HolderStatus.SIGNED.value, now, stored, None
+    record.document = stored
     session.flush()
+    mandate_holder.holder_signed(session, record.journey)
     return Result(True)

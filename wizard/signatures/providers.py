@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, current_app, url_for
 from sqlalchemy import select
 
 from config.catalogue import default_catalogue
-from signing.pki import Pki, ensure_pki
 from signing.providers.base import SigningProvider, SigningStatus
 from signing.providers.local import LocalProvider
-from signing.seal import Sealer
 from wizard.db import db_session
 from wizard.models import SignatureRequest, SignatureStatus
+
+if TYPE_CHECKING:  # pyHanko is imported by the first signature, not by every worker at start-up
+    from signing.pki import Pki
+    from signing.seal import Sealer
 
 PROVIDERS_KEY = "wizard.signing.providers"
 PKI_KEY = "wizard.signing.pki"
@@ -27,6 +29,8 @@ PKI_KEY = "wizard.signing.pki"
 def organisation_pki(app: Flask) -> Pki:
     """The sealing PKI: configured files in production, else generated once under the instance folder."""
     if PKI_KEY not in app.extensions:
+        from signing.pki import Pki, ensure_pki  # noqa: PLC0415 - pyHanko only when signing
+
         config = app.config
         if config.get("SIGNING_CERT_PATH"):
             app.extensions[PKI_KEY] = Pki.load_from_files(
@@ -40,6 +44,8 @@ def organisation_pki(app: Flask) -> Pki:
 
 def organisation_sealer(app: Flask) -> Sealer:
     """What the local ceremony seals with (the PKI is loaded on first use)."""
+    from signing.seal import Sealer  # noqa: PLC0415 - pyHanko only when sealing
+
     return Sealer(lambda: organisation_pki(app))
 
 

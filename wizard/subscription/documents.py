@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config.catalogue import Catalogue
 from config.pricing import household_from_answers, price_table
@@ -22,11 +22,13 @@ from forms.affiliation import PARTNER_LINKS
 from forms.context import Answers
 from forms.identifiers import format_code_organisme, format_nir, generate_rum, validate_ics
 from forms.subscription import civilite_label
-from signing.documents import bulletin, guarantees, mandate, notice, quote
-from signing.documents.layout import AmountLine, Consent, Contact, Identity
 from signing.providers.base import DocumentToSign
 from wizard.journeys.flow import DocumentContext
 from wizard.subscription.service import Terms, affiliation_answers, subscription_terms
+
+if TYPE_CHECKING:  # ReportLab is imported by the first document rendered, not by every worker at start-up
+    from signing.documents import bulletin, mandate
+    from signing.documents.layout import AmountLine, Consent, Identity
 
 ATTACHED_NIR = "Rattaché(e) au n° de l'assuré"
 ATTACHED_PARTNER_NIR = "Rattaché(e) au n° du (de la) conjoint(e)"
@@ -73,6 +75,8 @@ def partner_identity(answers: Answers) -> Identity | None:
 
 def _identity(person: Mapping[str, Any], social: Mapping[str, Any]) -> Identity:
     """One person of the household as the documents print them (NIR in full: these are the signed copies)."""
+    from signing.documents.layout import Identity  # noqa: PLC0415 - ReportLab only when rendering
+
     return Identity(
         civilite=civilite_label(person.get("civilite")),
         last_name=person.get("usage_name", ""),
@@ -90,6 +94,8 @@ def _attached_label(choice: str | None) -> str:
 
 
 def child_identities(answers: Answers) -> tuple[Identity, ...]:
+    from signing.documents.layout import Identity  # noqa: PLC0415 - ReportLab only when rendering
+
     return tuple(
         Identity(
             civilite=civilite_label(child.get("civilite")),
@@ -106,6 +112,8 @@ def child_identities(answers: Answers) -> tuple[Identity, ...]:
 
 def _consents(answers: Answers) -> tuple[Consent, ...]:
     """Each consent as the box was worded (the last line of the stored text is the box's label)."""
+    from signing.documents.layout import Consent  # noqa: PLC0415 - ReportLab only when rendering
+
     records = [answers.value("social_security", "teletransmission"), answers.value("contacts", "partner_offers")]
     return tuple(Consent(r["text"].splitlines()[-1], bool(r["accepted"])) for r in records if r)
 
@@ -132,6 +140,8 @@ def _age_on(born: date, on: date) -> int:
 
 def child_situations(ctx: DocumentContext, effective: date) -> tuple[bulletin.ChildSituation, ...]:
     """Children aged 21 or more on the member's effective date, with the situation declared at affiliation."""
+    from signing.documents import bulletin  # noqa: PLC0415 - ReportLab only when rendering
+
     declared = affiliation_answers(ctx.sources).get("children", {}).get("children", [])
     found = []
     for index, child in enumerate(child_identities(ctx.answers)):
@@ -145,6 +155,8 @@ def child_situations(ctx: DocumentContext, effective: date) -> tuple[bulletin.Ch
 
 def named_amounts(ctx: DocumentContext, terms: Terms) -> tuple[AmountLine, ...]:
     """The contribution lines with each person's name (« Vous / Conjoint(e) / Enfant n » on screen)."""
+    from signing.documents.layout import AmountLine  # noqa: PLC0415 - ReportLab only when rendering
+
     member = member_identity(ctx.answers)
     partner = partner_identity(ctx.answers)
     children = child_identities(ctx.answers)
@@ -164,6 +176,9 @@ def partner_link_label(ctx: DocumentContext) -> str:
 
 
 def _bulletin(ctx: DocumentContext, terms: Terms, place: str) -> bulletin.BulletinData:
+    from signing.documents import bulletin  # noqa: PLC0415 - ReportLab only when rendering
+    from signing.documents.layout import Contact  # noqa: PLC0415 - ReportLab only when rendering
+
     contacts = ctx.answers.get("contacts", {})
     regime = ctx.catalogue.regime(ctx.answers.value("social_security", "regime") or "")
     return bulletin.BulletinData(
@@ -214,6 +229,8 @@ def documents_place(answers: Answers) -> str:
 def _mandate(
     ctx: DocumentContext, rum: str, place: str, holder: Mapping[str, str] | None = None
 ) -> mandate.MandateData:
+    from signing.documents import mandate  # noqa: PLC0415 - ReportLab only when rendering
+
     bank = ctx.answers.get("bank", {})
     holder = holder or account_holder(ctx.answers)
     creditor = ctx.catalogue.brand.creditor
@@ -238,6 +255,8 @@ def _mandate(
 def build_holder_mandate(ctx: DocumentContext, holder: Mapping[str, str] | None = None) -> DocumentToSign:
     """The mandate alone, for the account holder who is not the member to sign (``holder`` overrides the
     identity typed on the bank step when the member changed the holder afterwards)."""
+    from signing.documents import mandate  # noqa: PLC0415 - ReportLab only when rendering
+
     terms = _terms(ctx)
     rum = mandate_reference(ctx.catalogue, contract_number(ctx), terms.effective_date)
     creditor = ctx.catalogue.brand.creditor
@@ -250,6 +269,8 @@ def build_holder_mandate(ctx: DocumentContext, holder: Mapping[str, str] | None 
 
 def build_subscription_documents(ctx: DocumentContext) -> list[DocumentToSign]:
     """Bulletin d'adhésion, mandat SEPA and notice d'information for the member's answers."""
+    from signing.documents import bulletin, mandate, notice  # noqa: PLC0415 - ReportLab only when rendering
+
     terms = _terms(ctx)
     rum = mandate_reference(ctx.catalogue, contract_number(ctx), terms.effective_date)
     place = documents_place(ctx.answers)
@@ -277,7 +298,7 @@ def build_subscription_documents(ctx: DocumentContext) -> list[DocumentToSign]:
             {"template_version": f"{notice.TEMPLATE_VERSION}/{notice_data.text.version}"},
         ),
     ]  # fmt: skip
-    # an account held by someone else: that person signs the mandate (wizard.subscription.mandate_holder), not the member
+    # an account held by someone else: they sign the mandate (wizard.subscription.mandate_holder), not the member
     return built if holder_is_member(ctx.answers) else [d for d in built if d.kind != "mandate"]
 
 
@@ -293,6 +314,8 @@ def build_quote(
     contract_name: str = "",
 ) -> bytes:
     """The devis of the affiliation in ``sources``: every formula's price for the declared household."""
+    from signing.documents import quote  # noqa: PLC0415 - ReportLab only when rendering
+
     answers = affiliation_answers(sources)
     household = household_from_answers(answers)
     people = [quote.QuotePerson(f"Vous — {owner_name}", prefill.get("birth_date"))]
@@ -316,6 +339,8 @@ def build_quote(
 
 def public_guarantees(catalogue: Catalogue, contract_name: str = "") -> bytes:
     """The tableau de garanties, titled with the member's contract name when known (else the catalogue's)."""
+    from signing.documents import guarantees  # noqa: PLC0415 - ReportLab only when rendering
+
     data = guarantees.guarantees_from_catalogue(catalogue)
     if contract_name:
         data = replace(data, contract_name=contract_name)
@@ -323,4 +348,6 @@ def public_guarantees(catalogue: Catalogue, contract_name: str = "") -> bytes:
 
 
 def public_notice(catalogue: Catalogue, contract_name: str = "") -> bytes:
+    from signing.documents import notice  # noqa: PLC0415 - ReportLab only when rendering
+
     return notice.render_notice(notice.NoticeData(contract_name or catalogue.contract_name, brand=catalogue.brand))

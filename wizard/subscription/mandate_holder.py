@@ -14,8 +14,10 @@ command) does.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date
 
+from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,22 @@ from wizard.mail.queue import queue_email
 from wizard.models import HolderStatus, Journey, JourneyStatus, MandateHolderSignature, utcnow
 from wizard.subscription.documents import account_holder, build_holder_mandate, holder_is_member
 from wizard.subscription.service import paris_today
+
+#: run in the holder's signing transaction once the mandate is sealed (the SEPA feature records the mandate)
+HolderSigned = Callable[[Session, Journey], object]
+SIGNED_HOOKS_KEY = "wizard.mandate_holder_signed"
+
+
+def register_on_signed(app: Flask, hook: HolderSigned) -> None:
+    """Wired in ``wizard.app.register_feature_hooks``, so that this feature never imports the one reacting."""
+    app.extensions.setdefault(SIGNED_HOOKS_KEY, []).append(hook)
+
+
+def holder_signed(session: Session, journey: Journey) -> None:
+    """Tell the features that react to it that the account holder signed the mandate of ``journey``."""
+    for hook in current_app.extensions.get(SIGNED_HOOKS_KEY, []):
+        hook(session, journey)
+
 
 # --- state -----------------------------------------------------------------------------------------------
 

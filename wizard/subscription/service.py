@@ -104,6 +104,9 @@ def on_subscription_completed(session: Session, journey: Journey) -> None:
         journey=journey,
         dedup_key=f"subscription-confirmation:{journey.id}",
     )
+    from wizard.account.consents import import_subscription_consent  # noqa: PLC0415 - Mon compte's consent history
+
+    import_subscription_consent(session, journey)
 
 
 def record_satisfaction(session: Session, journey: Journey, answer: Satisfaction) -> None:

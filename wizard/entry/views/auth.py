@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from forms.accounts import ForgotPasswordForm, ResetPasswordForm
 from forms.auth import LoginForm
 from wizard.db import db_session
 from wizard.entry import accounts, tokens
+from wizard.entry.auth import start_session
 from wizard.extensions import limiter
 from wizard.journeys.engine import open_journeys
 from wizard.models import User
 from wizard.security import is_safe_redirect
+from wizard.web import me
 
 bp = Blueprint("auth", __name__)
 
@@ -46,12 +48,10 @@ def login() -> Response | str:
     if form.validate_on_submit():
         user = accounts.authenticate(db_session(), form.email.data or "", form.password.data or "")
         if user is not None:
-            login_user(user)
-            # a permanent session expires after PERMANENT_SESSION_LIFETIME of inactivity, checked by the server
-            # on every request (the cookie's signature carries its age), not only when the browser closes
-            session.permanent = True
+            target = after_login_target(user)
+            start_session(user)
             flash(f"Bonjour {user.full_name}.", "success")
-            return redirect(after_login_target(user))
+            return redirect(target)
         form.password.errors.append(BAD_CREDENTIALS)
     return render_template("auth/login.html", form=form, next=request.args.get("next", ""))
 
@@ -72,7 +72,11 @@ def after_login_target(user: User) -> str:
 @bp.post("/deconnexion")
 @login_required
 def logout() -> Response:
+    """Ends the session server-side: the account's session epoch is raised, so a copy of this cookie (or the
+    session of another device) no longer opens anything."""
+    accounts.end_all_sessions(db_session(), me())
     logout_user()
+    session.clear()
     flash("Vous êtes déconnecté(e). Vos réponses sont enregistrées.", "info")
     return redirect(url_for("auth.login"))
 

@@ -6,14 +6,15 @@ do, never a stack trace and never a hint about whether an address has an account
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from forms.accounts import CreateIdentifierForm
 from wizard.db import db_session
 from wizard.entry import accounts, tokens
 from wizard.entry.accounts import Created, EntryCase
+from wizard.entry.auth import start_session
 from wizard.entry.invitations import record_opened
 from wizard.extensions import limiter
 from wizard.models import Invitation
@@ -103,8 +104,7 @@ def create_identifier(token: str) -> Response | str | tuple[str, int]:
     if outcome.kind == Created.CHECK_EMAIL:
         return render_template("entry/check_email.html", email=outcome.email)
     assert outcome.user is not None  # noqa: S101 - a ready account always has its user
-    login_user(outcome.user)
-    session.permanent = True
+    start_session(outcome.user)
     journey = accounts.enter_campaign(db_session(), outcome.user, invitation, current_actor())
     return render_template("entry/account_created.html", journey=journey)
 

@@ -1,12 +1,15 @@
 """HR previews (/rh/apercu): pick a journey and a sample person, then walk the real pages.
 
 The preview journey is an ordinary journey owned by the HR user: once started, the usual journey pages
-(``/j/<id>/<step>``) show it, with the preview banner (``templates/_preview_banner.html``).
+(``/j/<id>/<step>``) show it, with the preview banner (``templates/_preview_banner.html``). Every such request
+of an HR user runs in a rolled-back transaction (``wizard.hr.preview_sandbox``): the preview lives only in its
+own store between requests.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -16,12 +19,20 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from forms.fields import options
 from wizard.db import db_session
 from wizard.hr import preview
+from wizard.hr.preview_sandbox import init_preview_sandbox
 from wizard.journeys.flow import Flow
 from wizard.journeys.registry import registry
 from wizard.models import Invitation
 from wizard.web import current_actor, hr_required, me
 
 bp = Blueprint("preview", __name__, url_prefix="/rh/apercu")
+
+
+@bp.record_once
+def _install_sandbox(state: BlueprintSetupState) -> None:
+    assert isinstance(state.app, Flask)  # noqa: S101 - blueprints are registered on the Flask app
+    init_preview_sandbox(state.app)
+
 
 STARTED_MESSAGE = "Aperçu démarré : vous voyez les pages de l'agent. Aucune donnée n'est enregistrée."
 

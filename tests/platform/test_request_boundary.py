@@ -1,0 +1,36 @@
+"""The request boundary of wizard.db: committed after the view, unless the request is marked rollback-only."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from sqlalchemy import func, select
+
+from wizard.db import ROLLBACK_ONLY, db_session
+from wizard.models import Role, User
+
+
+def _add_user_route(app: Flask, email: str, *, rollback_only: bool) -> None:
+    def view() -> str:
+        session = db_session()
+        session.add(User(email=email, first_name="A", last_name="B", role=Role.MEMBER))
+        session.flush()
+        if rollback_only:
+            setattr(g, ROLLBACK_ONLY, True)
+        return "ok"
+
+    app.add_url_rule(f"/test-boundary/{email}", endpoint=f"boundary_{rollback_only}", view_func=view)
+
+
+def _count(app: Flask, email: str) -> int:
+    with app.app_context():
+        return int(db_session().scalar(select(func.count()).select_from(User).where(User.email == email)) or 0)
+
+
+def test_a_request_is_committed_after_the_view_unless_marked_rollback_only(app: Flask) -> None:
+    _add_user_route(app, "kept@example.fr", rollback_only=False)
+    _add_user_route(app, "dropped@example.fr", rollback_only=True)
+    client = app.test_client()
+    assert client.get("/test-boundary/kept@example.fr").status_code == 200
+    assert client.get("/test-boundary/dropped@example.fr").status_code == 200
+    assert _count(app, "kept@example.fr") == 1
+    assert _count(app, "dropped@example.fr") == 0

@@ -1,0 +1,57 @@
+"""Legal pages (mentions légales, confidentialité, cookies, CGU, accessibilité), open to everybody.
+
+Also provides ``legal_links()`` to every template, so the site footer and the footer of every email link to
+them (emails get absolute links on ``PUBLIC_BASE_URL``).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from wizard.entry import tokens
+from wizard.legal.pages import LEGAL_PAGES, legal_facts
+
+bp = Blueprint("legal", __name__)
+
+
+@bp.app_template_global()
+def legal_links(absolute: bool = False) -> list[tuple[str, str]]:
+    """(label, url) of every legal page, the accessibility statement first."""
+    from flask import url_for  # noqa: PLC0415
+
+    def build(endpoint: str) -> str:
+        return tokens.public_url(endpoint) if absolute else url_for(endpoint)
+
+    status = legal_facts()["accessibility"]["status"]
+    links = [(f"Accessibilité : {status}", build("legal.accessibility"))]
+    links += [(page.label, build(page.endpoint)) for page in LEGAL_PAGES]
+    return links
+
+
+def _page(template: str, title: str) -> str:
+    return render_template(f"legal/{template}.html", page_title=title, legal=legal_facts())
+
+
+@bp.get("/mentions-legales")
+def mentions() -> str:
+    return _page("mentions", "Mentions légales")
+
+
+@bp.get("/politique-de-confidentialite")
+def privacy() -> str:
+    return _page("privacy", "Politique de confidentialité")
+
+
+@bp.get("/gestion-des-cookies")
+def cookies() -> str:
+    return _page("cookies", "Gestion des cookies")
+
+
+@bp.get("/conditions-generales-d-utilisation")
+def terms() -> str:
+    return _page("terms", "Conditions générales d'utilisation")
+
+
+@bp.get("/accessibilite")
+def accessibility() -> str:
+    return _page("accessibility", "Déclaration d'accessibilité")
