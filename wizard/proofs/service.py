@@ -35,6 +35,8 @@ from wizard.proofs import scan as malware_scan
 
 ACCEPTED_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 LATER_FIELD = "later"
+#: in an HR preview, the requirements HR attached a file for (the files themselves are never kept)
+PREVIEWED_FIELD = "previewed"
 STATUS_LABELS = {
     ProofStatus.DUE: "À envoyer",
     ProofStatus.SUBMITTED: "Envoyé, en cours de vérification",
@@ -207,14 +209,28 @@ def step_problems(
     """Per requirement code, what still blocks « Continuer »; and the data the step stores as its answer."""
     problems: dict[str, str] = {}
     sent_later: list[str] = []
+    previewed = _previewed(journey, step)
     for requirement, proof in step_proofs(session, journey, step):
-        if proof.files:
+        if proof.files or requirement.code in previewed:
+            previewed.add(requirement.code)
             continue
         if requirement.later_allowed and requirement.code in later:
             sent_later.append(requirement.code)
             continue
         problems[requirement.code] = missing_message(requirement)
-    return problems, {LATER_FIELD: sent_later}
+    data: dict[str, Any] = {LATER_FIELD: sent_later}
+    if journey.is_preview:
+        data[PREVIEWED_FIELD] = sorted(previewed)
+    return problems, data
+
+
+def _previewed(journey: Journey, step: ProofStep) -> set[str]:
+    """An HR preview keeps no file (its writes are rolled back): what HR attached is remembered by code in the
+    step's answer, so the review does not ask for it again."""
+    if not journey.is_preview:
+        return set()
+    answer = journey.answer_for(step.id)
+    return set((answer.data or {}).get(PREVIEWED_FIELD, [])) if answer is not None else set()
 
 
 def check_step(
