@@ -20,9 +20,11 @@ from sqlalchemy import select
 from signing.seal import read_evidence, validate_sealed_pdf
 from tests.conftest import FAMILY_HOUSEHOLD, hidden_fields, login, start_from_home, submit, text_of
 from tests.dispense.helpers import outbox, pdf_text, sign_locally, signed_documents
+from tests.entry.conftest import invite, make_campaign
 from tests.subscription.conftest import CONTACTS, OTHER_HOLDER, PARTNER, PERSONAL, SOCIAL
 from wizard.db import db_session
-from wizard.models import HolderStatus, Journey, MandateHolderSignature
+from wizard.hr.funnel import campaign_funnel
+from wizard.models import Campaign, HolderStatus, Journey, MandateHolderSignature
 from wizard.sepa.export import campaign_mandates
 from wizard.sepa.mandates import mandate_of_journey, record_signed_mandate
 from wizard.signatures.providers import organisation_pki
@@ -95,6 +97,22 @@ def _sign_as_holder(app: Flask, token: str) -> Any:
     return holder.post(f"/mandat/{token}/signer", data={"csrf_token": csrf, "code": codes[-1], "certify": "y"})
 
 
+def _in_a_campaign(app: Flask, journey: Journey) -> int:
+    """Put the member's subscription in an HR campaign they were invited to (the funnel counts those)."""
+    campaign_id = make_campaign(app)
+    invite(app, campaign_id, journey.owner.email, user_id=journey.owner_id)
+    journey.campaign_id = campaign_id
+    db_session().flush()
+    return campaign_id
+
+
+def _signed_in_funnel(campaign_id: int) -> int:
+    """The « Adhésion signée » figure of the HR funnel for the campaign."""
+    campaign = db_session().get(Campaign, campaign_id)
+    assert campaign is not None
+    return campaign_funnel(db_session(), campaign).row("signed").count
+
+
 def _pdfsig_valid(pdf: bytes, tmp_path: Path) -> bool:
     path = tmp_path / "signed.pdf"
     path.write_bytes(pdf)
@@ -135,6 +153,8 @@ def test_member_signs_the_bulletin_and_the_holder_signs_the_mandate(
         journey = db_session().get(Journey, record.journey_id)
         assert journey is not None and not mandate_holder.is_complete(db_session(), journey)
         assert record_signed_mandate(db_session(), journey) is None and campaign_mandates(db_session(), None) == []
+        campaign_id = _in_a_campaign(app, journey)
+        assert _signed_in_funnel(campaign_id) == 0  # HR's funnel: not « signée » before the holder signed
 
     signed = _sign_as_holder(app, record.token)
     assert signed.status_code == 302
@@ -159,6 +179,7 @@ def test_member_signs_the_bulletin_and_the_holder_signs_the_mandate(
         assert sepa_mandate is not None and sepa_mandate.rum == record.rum
         assert sepa_mandate.versions[-1].details["holder"] == "Marc-Antoine Dupré"
         assert sepa_mandate.versions[-1].details["address"] == "4 rue du Port, 98714 Papeete"
+        assert _signed_in_funnel(campaign_id) == 1
     assert "en attente de la signature" not in text_of(client.get("/mes-demarches"))
 
 

@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 
 from wizard.journeys.flow import Flow, TerminalStep
 from wizard.journeys.registry import registry
-from wizard.models import Campaign, Invitation, Journey, JourneyEvent, JourneyStatus
+from wizard.models import (
+    Campaign,
+    HolderStatus,
+    Invitation,
+    Journey,
+    JourneyEvent,
+    JourneyStatus,
+    MandateHolderSignature,
+)
 
 #: the journey every invited agent starts; the funnel follows the flows its terminal opens (subscription)
 ENTRY_FLOW = "affiliation"
@@ -147,10 +155,19 @@ def _completed(
 ) -> dict[str, int]:
     query = (
         _campaign_journeys((Journey.flow_id, func.count(distinct(Journey.owner_id))), campaign_id, flow_ids, window)
-        .where(Journey.status == JourneyStatus.COMPLETED)
+        .where(Journey.status == JourneyStatus.COMPLETED, ~_awaiting_account_holder())
         .group_by(Journey.flow_id)
     )
     return {flow_id: int(count) for flow_id, count in session.execute(query)}
+
+
+def _awaiting_account_holder() -> ColumnElement[bool]:
+    """A subscription whose account holder has not signed the mandate yet is not « signée »."""
+    pending = select(MandateHolderSignature.id).where(
+        MandateHolderSignature.journey_id == Journey.id,
+        MandateHolderSignature.status == HolderStatus.PENDING.value,
+    )
+    return pending.exists()
 
 
 def _with_losses(raw: Iterable[tuple[str, str, int, bool]]) -> list[FunnelRow]:
