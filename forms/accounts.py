@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from forms.fields import CleanTextMeta
 from forms.passwords import MAX_LENGTH, POLICY_HINT, password_problems
 
 EMAIL_REQUIRED = "Indiquez votre adresse e-mail."
@@ -19,7 +20,10 @@ EMAIL_INVALID = "Indiquez une adresse e-mail valide, par exemple prenom.nom@exem
 
 
 class FrenchForm(FlaskForm):
-    class Meta:
+    """Forms outside the journeys (accounts, Mon compte, HR screens): French messages, and text cleaned like the
+    step forms' (:class:`forms.fields.CleanTextMeta`: a blank or zero-width value is no value)."""
+
+    class Meta(CleanTextMeta):
         locales = ("fr_FR", "fr")
 
 

@@ -11,7 +11,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from config.catalogue import Catalogue
-from forms.fields import options
+from forms.fields import CleanTextMeta, options
 
 DATE_MESSAGE = "Indiquez une date valide au format jj/mm/aaaa."
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -20,7 +20,7 @@ MAX_CSV_BYTES = 1024 * 1024
 
 
 class CampaignForm(FlaskForm):
-    class Meta:
+    class Meta(CleanTextMeta):
         locales = ("fr_FR", "fr")
 
     name = StringField("Nom de la campagne", validators=[DataRequired("Donnez un nom à la campagne."), Length(max=200)])

@@ -6,13 +6,13 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from forms.fields import options
+from forms.fields import CleanTextMeta, options
 
 DECISIONS = options([("accept", "Accepter ce justificatif"), ("refuse", "Refuser ce justificatif")])
 
 
 class ProofDecisionForm(FlaskForm):
-    class Meta:
+    class Meta(CleanTextMeta):
         locales = ("fr_FR", "fr")
 
     decision = RadioField("Votre décision", choices=DECISIONS, validators=[InputRequired("Choisissez une décision.")])

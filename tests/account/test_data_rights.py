@@ -25,10 +25,19 @@ from wizard.models import (
     DeletionRequest,
     Document,
     ExportStatus,
+    FamilyChange,
     Invitation,
     Journey,
     JourneyStatus,
     MemberProfile,
+    Proof,
+    ProofFile,
+    ProofStatus,
+    Satisfaction,
+    SatisfactionAnswer,
+    SepaCollection,
+    SepaMandate,
+    SepaMandateVersion,
     StepAnswer,
     User,
     utcnow,
@@ -174,3 +183,93 @@ def test_development_builds_the_archive_at_once(app: Flask, client: FlaskClient,
     page = text_of(client.get("/mon-compte/mes-donnees"))
     client.post("/mon-compte/mes-donnees", data=hidden_fields(page))
     assert "est prête" in text_of(client.get("/mon-compte/mes-donnees"))
+
+
+IBANS = {"MOI": "FR7630006000011234567890189", "AUTRUI": "DE89370400440532013000"}
+
+
+def _give_feature_data(app: Flask, user: User, marker: str) -> None:
+    """A proof with one file, a signed family change, a SEPA mandate with two versions and two collections,
+    and a satisfaction answer, all carrying ``marker``."""
+    with app.app_context():
+        session = db_session()
+        family = Journey(owner_id=user.id, flow_id="family_change", flow_version=1, state="done",
+                         status=JourneyStatus.COMPLETED, path=["event"], completed_at=utcnow())  # fmt: skip
+        subscription = Journey(owner_id=user.id, flow_id="subscription", flow_version=1, state="confirmation",
+                               status=JourneyStatus.COMPLETED, path=["personal"], completed_at=utcnow())  # fmt: skip
+        session.add_all([family, subscription])
+        session.flush()
+        proof = Proof(public_id=secrets.token_urlsafe(16), journey_id=family.id, owner_id=user.id,
+                      step_id="proofs", code="birth_certificate", label=f"Acte de naissance {marker}",
+                      status=ProofStatus.SUBMITTED)  # fmt: skip
+        proof.files.append(ProofFile(
+            public_id=secrets.token_urlsafe(16), filename=f"../../acte {marker}.pdf", media_type="application/pdf",
+            size=20, pages=1, sha256="1" * 64, content=f"%PDF-1.7 proof {marker}".encode(), scan="not_scanned",
+        ))  # fmt: skip
+        session.add(proof)
+        session.add(FamilyChange(
+            owner_id=user.id, journey_id=family.id, event="birth_adoption", action="add",
+            person={"kind": "child", "first_name": f"Enfant{marker}", "last_name": "X", "birth_date": "2026-01-02"},
+            event_date=date(2026, 1, 2), effective_date=date(2026, 2, 1), monthly_before_cents=5000,
+            monthly_after_cents=6500,
+        ))  # fmt: skip
+        mandate = SepaMandate(rum=f"RUM-{marker}", ics="FR12ZZZ123456", owner_id=user.id, journey_id=subscription.id,
+                              contract_name=f"Contrat {marker}", signed_on=date(2026, 1, 5),
+                              effective_date=date(2026, 2, 1), schedule_version=1)  # fmt: skip
+        for version, holder in ((1, f"Ancien {marker}"), (2, f"Titulaire {marker}")):
+            mandate.versions.append(SepaMandateVersion(
+                version=version, signed_at=utcnow(), amendment="account" if version == 2 else None,
+                details={"holder": holder, "iban": IBANS[marker] if version == 2 else "FR1420041010050500013M02606",
+                         "bic": "BNPAFRPP", "address": f"1 rue {marker}"},
+            ))  # fmt: skip
+        session.add(mandate)
+        session.flush()
+        for month in (2, 3):
+            session.add(SepaCollection(
+                mandate_id=mandate.id, schedule_version=1, due_date=date(2026, month, 5), amount_cents=5000 + month,
+                period_start=date(2026, month, 1), period_end=date(2026, month, 1), notified_on=date(2026, 1, 6),
+            ))  # fmt: skip
+        session.add(SatisfactionAnswer(journey_id=subscription.id, answer=Satisfaction.HAPPY))
+        session.commit()
+
+
+def test_export_holds_my_proofs_family_changes_and_mandates_and_nobody_elses(app: Flask, member: User,
+                                                                            make_user: Any) -> None:  # fmt: skip
+    other = make_user("dominique@example.fr", first_name="Dominique", last_name="Autre")
+    _give_feature_data(app, member, "MOI")
+    _give_feature_data(app, other, "AUTRUI")
+    with app.app_context():
+        session = db_session()
+        user = session.get(User, member.id)
+        assert user is not None
+        export = data_rights.request_export(session, user)
+        data_rights.build_export(session, export)
+        assert export.status is ExportStatus.READY and export.progress == export.total
+        assert export.total == len(data_rights.SECTIONS) + 1  # the sections, then the one proof file
+        assert export.content is not None
+        archive = zipfile.ZipFile(io.BytesIO(export.content))
+    assert sorted(archive.namelist()) == ["justificatifs/acte MOI.pdf", "mes-donnees.json"]
+    assert archive.read("justificatifs/acte MOI.pdf") == b"%PDF-1.7 proof MOI"  # decrypted
+    raw = archive.read("mes-donnees.json").decode()
+    data = json.loads(raw)
+    for foreign in ("AUTRUI", IBANS["AUTRUI"], "dominique", "Dominique"):
+        assert foreign not in raw
+    [proof] = data["justificatifs"]
+    assert proof["libelle"] == "Acte de naissance MOI" and proof["statut"] == "submitted"
+    [file] = proof["fichiers"]
+    assert file["nom_du_fichier"] == "../../acte MOI.pdf"
+    assert file["fichier_dans_l_archive"] == "justificatifs/acte MOI.pdf"
+    assert (file["type"], file["taille_octets"], file["sha256"]) == ("application/pdf", 20, "1" * 64)
+    [change] = data["changements_familiaux"]
+    assert change["personne"]["first_name"] == "EnfantMOI" and change["cotisation_mensuelle_apres_centimes"] == 6500
+    [mandate] = data["prelevements_sepa"]
+    assert mandate["rum"] == "RUM-MOI" and mandate["contrat"] == "Contrat MOI"
+    assert [v["version"] for v in mandate["versions"]] == [1, 2]
+    assert mandate["versions"][1]["compte"]["iban"] == IBANS["MOI"]  # in full: the member's own data
+    assert mandate["versions"][1]["compte"]["titulaire"] == "Titulaire MOI"
+    assert [c["montant_centimes"] for c in mandate["echeancier_et_prelevements"]] == [5002, 5003]
+    assert [(d["satisfaction"] or {}).get("reponse") for d in data["demarches"]] == [None, "happy"]
+    encrypted = " ".join(data["chiffre_au_repos"])
+    for part in ("iban", "justificatifs", "changements_familiaux[].personne", "reponses"):
+        assert part in encrypted
+    assert data["compte"]["fins_de_toutes_les_sessions"] == 0

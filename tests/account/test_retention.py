@@ -9,21 +9,27 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from wizard.account.retention import years_before
 from wizard.db import db_session
 from wizard.legal.pages import DEFAULT_PATH
 from wizard.models import (
     Campaign,
+    CollectionStatus,
     DataExport,
     Document,
     Invitation,
     Journey,
     JourneyStatus,
+    MandateStatus,
     OutboxMessage,
     OutboxStatus,
     PreviewSnapshot,
     Role,
+    SepaCollection,
+    SepaMandate,
+    SepaMandateVersion,
     User,
     utcnow,
 )
@@ -132,3 +138,45 @@ def test_periods_come_from_the_config(app: Flask, make_user: Any, tmp_path: Path
     result = app.test_cli_runner().invoke(args=["retention", "run"])
     assert "Démarches abandonnées supprimées : 3" in result.output
     assert "recent_draft" not in _state(app)["journeys"]
+
+
+def test_ended_mandates_go_sepa_mandate_years_after_their_last_collection(app: Flask, make_user: Any) -> None:
+    member = make_user("a@example.fr")
+    today = utcnow().date()
+    years = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))["retention"]["sepa_mandate_years"]
+    old, recent = years_before(today, years) - timedelta(days=1), years_before(today, years) + timedelta(days=1)
+    with app.app_context():
+        session = db_session()
+        cases = (  # rum, status, signed on, last collection
+            ("revoked-old", MandateStatus.REVOKED, old, old),
+            ("lapsed-never-collected", MandateStatus.LAPSED, old, None),
+            ("revoked-collected-recently", MandateStatus.REVOKED, old, recent),
+            ("active-old", MandateStatus.ACTIVE, old, old),
+        )
+        for rum, status, signed_on, collected_on in cases:
+            journey = Journey(owner_id=member.id, flow_id=rum, flow_version=1, state="confirmation",
+                              status=JourneyStatus.COMPLETED)  # fmt: skip
+            session.add(journey)
+            session.flush()
+            mandate = SepaMandate(rum=rum, ics="FR12ZZZ123456", owner_id=member.id, journey_id=journey.id,
+                                  contract_name="C", status=status, signed_on=signed_on,
+                                  effective_date=signed_on)  # fmt: skip
+            mandate.versions.append(SepaMandateVersion(version=1, signed_at=utcnow(), details={"iban": "FR76"}))
+            session.add(mandate)
+            session.flush()
+            session.add(SepaCollection(
+                mandate_id=mandate.id, schedule_version=1, due_date=signed_on, amount_cents=100,
+                period_start=signed_on, period_end=signed_on, notified_on=signed_on, collected_on=collected_on,
+                status=CollectionStatus.EXPORTED if collected_on else CollectionStatus.CANCELLED,
+            ))  # fmt: skip
+        session.commit()
+    dry = app.test_cli_runner().invoke(args=["retention", "run", "--dry-run"])
+    assert "Mandats SEPA terminés supprimés : 2" in dry.output
+    result = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert result.exit_code == 0 and "Mandats SEPA terminés supprimés : 2" in result.output, result.output
+    with app.app_context():
+        session = db_session()
+        assert sorted(session.scalars(select(SepaMandate.rum))) == ["active-old", "revoked-collected-recently"]
+        assert session.scalar(select(func.count()).select_from(SepaMandateVersion)) == 2
+        assert session.scalar(select(func.count()).select_from(SepaCollection)) == 2
+        assert session.scalar(select(func.count()).select_from(Journey)) == 4  # the contract itself stays

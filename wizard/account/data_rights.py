@@ -2,9 +2,13 @@
 
 The download is a zip prepared in the background by ``flask data-export run`` workers (like the outbox:
 rows claimed one at a time, SKIP LOCKED on PostgreSQL): ``mes-donnees.json``, a readable JSON of everything
-held about the member — account, contact details, consents and their history, journeys with their answers
-and events, documents, designations, emails sent, account changes — and the member's signed PDFs. The row's
-``progress``/``total`` are committed after each part, so the page shows where it stands.
+held about the member — account, contact details, consents and their history, journeys with their answers,
+events and satisfaction answers, documents, designations, supporting documents (« justificatifs ») with their
+files' metadata, signed family changes, SEPA mandates with every version, their échéancier lines and
+collections, emails sent, account changes — then the member's signed PDFs and the files they sent as proofs,
+decrypted. It is the member's own copy, so nothing is masked (the IBAN is shown in full); the JSON says which
+fields are encrypted at rest (``chiffre_au_repos``). The row's ``progress``/``total`` are committed after each
+part, so the page shows where it stands.
 
 Closing an account records one :class:`DeletionRequest` (asking twice is the same request), erases at once
 what nothing requires us to keep (open or abandoned journeys without a signed document, contact details,
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -42,11 +47,17 @@ from wizard.models import (
     DeletionRequest,
     Document,
     ExportStatus,
+    FamilyChange,
     Invitation,
     Journey,
     JourneyStatus,
     MemberProfile,
     OutboxMessage,
+    Proof,
+    ProofFile,
+    SatisfactionAnswer,
+    SepaCollection,
+    SepaMandate,
     User,
     utcnow,
 )
@@ -54,8 +65,21 @@ from wizard.models import (
 JSON_NAME = "mes-donnees.json"
 #: the JSON's sections, each one progress step
 SECTIONS = (
-    "compte", "coordonnees", "invitations", "consentements", "demarches", "designations", "emails", "modifications",
+    "compte", "coordonnees", "invitations", "consentements", "demarches", "designations", "justificatifs",
+    "changements_familiaux", "prelevements_sepa", "emails", "modifications",
 )  # fmt: skip
+#: where each kind of file goes in the zip
+SIGNED_FOLDER, PROOF_FOLDER = "documents", "justificatifs"
+#: the parts of the JSON stored encrypted at rest (AES-256-GCM, ``FIELD_ENCRYPTION_KEY``): shown here in clear
+ENCRYPTED_AT_REST = {
+    "demarches[].reponses (donnees, saisie)": "réponses aux étapes des démarches",
+    "demarches[].documents (contenu des PDF)": "documents générés et signés",
+    "designations[].clause, designations[].beneficiaires": "clause et bénéficiaires désignés",
+    "justificatifs[].fichiers[].nom_du_fichier et contenu": "fichiers envoyés comme justificatifs",
+    "changements_familiaux[].personne": "personne ajoutée ou retirée du contrat",
+    "prelevements_sepa[].versions[].compte (titulaire, iban, bic, adresse)": "compte de chaque version du mandat",
+    "emails (contenu)": "contenu des e-mails envoyés (effacé après l'envoi, selon la durée de conservation)",
+}
 
 
 # --- requesting and reading exports -------------------------------------------------------------------------
@@ -112,11 +136,99 @@ def signed_documents(session: Session, user: User) -> list[Document]:
     return list(session.scalars(query))
 
 
-def _section(session: Session, user: User, name: str) -> Any:  # noqa: PLR0911 - one branch per section
+def _proofs(session: Session, user: User) -> list[Proof]:
+    query = (
+        select(Proof)
+        .join(Journey, Proof.journey_id == Journey.id)
+        .where(Proof.owner_id == user.id, Journey.owner_id == user.id, Journey.is_preview.is_(False))
+        .order_by(Proof.id)
+    )
+    return list(session.scalars(query))
+
+
+def proof_files(session: Session, user: User) -> list[ProofFile]:
+    """The files this member sent as proofs, in the order the archive holds them."""
+    return [f for p in _proofs(session, user) for f in p.files]
+
+
+def _satisfaction(session: Session, journey: Journey) -> dict[str, Any] | None:
+    answer = session.scalar(select(SatisfactionAnswer).where(SatisfactionAnswer.journey_id == journey.id))
+    return None if answer is None else {"reponse": answer.answer.value, "le": answer.answered_at}
+
+
+def _mandate(session: Session, mandate: SepaMandate) -> dict[str, Any]:
+    collections = select(SepaCollection).where(SepaCollection.mandate_id == mandate.id)
+    return {
+        "rum": mandate.rum, "ics": mandate.ics, "contrat": mandate.contract_name, "statut": mandate.status.value,
+        "signe_le": mandate.signed_on, "date_d_effet": mandate.effective_date,
+        "version_de_l_echeancier": mandate.schedule_version, "probleme_de_rib": mandate.rib_problem_code,
+        "cree_le": mandate.created_at, "statut_modifie_le": mandate.status_changed_at,
+        "versions": [
+            {"version": v.version, "compte": {"titulaire": v.details.get("holder"), "iban": v.details.get("iban"),
+                                              "bic": v.details.get("bic"), "adresse": v.details.get("address")},
+             "signee_le": v.signed_at, "modification_signalee_a_la_banque": v.amendment,
+             "transmise_avec": v.amendment_sent_in}
+            for v in mandate.versions
+        ],
+        "echeancier_et_prelevements": [
+            {"version_de_l_echeancier": c.schedule_version, "echeance": c.due_date, "montant_centimes": c.amount_cents,
+             "periode_du": c.period_start, "periode_au": c.period_end, "annonce_le": c.notified_on,
+             "statut": c.status.value, "reference_de_bout_en_bout": c.end_to_end_id, "sequence": c.sequence_type,
+             "preleve_le": c.collected_on, "version_du_mandat": c.mandate_version, "exporte_le": c.exported_at,
+             "motif_de_rejet": c.reason_code, "rejete_le": c.returned_at}
+            for c in session.scalars(collections.order_by(SepaCollection.due_date, SepaCollection.id))
+        ],
+    }  # fmt: skip
+
+
+def _proofs_section(session: Session, user: User, names: dict[int, str]) -> list[dict[str, Any]]:
+    return [{"demarche": p.journey.flow_id, "etape": p.step_id, "code": p.code, "libelle": p.label,
+             "statut": p.status.value, "envoi_plus_tard_possible": p.later_allowed,
+             "motif_du_refus": p.refusal_reason, "examine_le": p.reviewed_at, "cree_le": p.created_at,
+             "modifie_le": p.updated_at,
+             "fichiers": [{"nom_du_fichier": f.filename, "fichier_dans_l_archive": names.get(f.id),
+                           "type": f.media_type, "taille_octets": f.size, "pages": f.pages,
+                           "sha256": f.sha256, "analyse_antivirus": f.scan, "envoye_le": f.created_at}
+                          for f in p.files]}
+            for p in _proofs(session, user)]  # fmt: skip
+
+
+def _family_changes_section(session: Session, user: User, names: dict[int, str]) -> list[dict[str, Any]]:
+    changes = select(FamilyChange).where(FamilyChange.owner_id == user.id).order_by(FamilyChange.id)
+    return [{"demarche": c.journey.flow_id, "evenement": c.event, "action": c.action, "personne": c.person,
+             "date_de_l_evenement": c.event_date, "date_d_effet": c.effective_date,
+             "cotisation_mensuelle_avant_centimes": c.monthly_before_cents,
+             "cotisation_mensuelle_apres_centimes": c.monthly_after_cents, "statut": c.status.value,
+             "avenant": c.document.filename if c.document else None, "cree_le": c.created_at}
+            for c in session.scalars(changes)]  # fmt: skip
+
+
+def _sepa_section(session: Session, user: User, names: dict[int, str]) -> list[dict[str, Any]]:
+    mandates = select(SepaMandate).where(SepaMandate.owner_id == user.id).order_by(SepaMandate.id)
+    return [_mandate(session, m) for m in session.scalars(mandates)]
+
+
+#: the sections of the features that came after the first export (one function each)
+_FEATURE_SECTIONS: dict[str, Callable[[Session, User, dict[int, str]], list[dict[str, Any]]]] = {
+    "justificatifs": _proofs_section,
+    "changements_familiaux": _family_changes_section,
+    "prelevements_sepa": _sepa_section,
+}
+
+
+def _section(  # noqa: PLR0911 - one branch per section
+    session: Session, user: User, name: str, names: dict[int, str] | None = None
+) -> Any:
+    if name in _FEATURE_SECTIONS:
+        return _FEATURE_SECTIONS[name](session, user, names or {})
     if name == "compte":
         return {
             "email_de_connexion": user.email, "prenom": user.first_name, "nom": user.last_name,
             "numero_adherent": user.member_number, "cree_le": user.created_at, "active": user.activated,
+            # no log of logins or password changes is kept; this counter is raised each time every session of
+            # the account is ended (logout, password change or reset, closure); password changes are also
+            # in « emails » (the confirmation sent)
+            "fins_de_toutes_les_sessions": user.session_epoch,
         }  # fmt: skip
     if name == "coordonnees":
         profile = session.get(MemberProfile, user.id)
@@ -153,7 +265,8 @@ def _section(session: Session, user: User, name: str) -> Any:  # noqa: PLR0911 -
              ],
              "documents": [{"titre": d.title, "fichier": d.filename, "signe": d.signed, "sha256": d.sha256,
                             "cree_le": d.created_at}
-                           for d in session.scalars(select(Document).where(Document.journey_id == j.id))]}
+                           for d in session.scalars(select(Document).where(Document.journey_id == j.id))],
+             "satisfaction": _satisfaction(session, j)}
             for j in _journeys(session, user)
         ]  # fmt: skip
     if name == "designations":
@@ -180,24 +293,36 @@ def build_export(
     user = session.get(User, export.user_id)
     assert user is not None  # noqa: S101 - the foreign key guarantees it
     documents = signed_documents(session, user)
-    export.status, export.total, export.progress = ExportStatus.RUNNING, len(SECTIONS) + len(documents), 0
+    files = proof_files(session, user)
+    export.status, export.total, export.progress = ExportStatus.RUNNING, len(SECTIONS) + len(documents) + len(files), 0
     checkpoint(session)
-    content: dict[str, Any] = {"genere_le": utcnow(), "documents_signes": [d.filename for d in documents]}
+    used: set[str] = set()
+    document_names = [_unique(f"{SIGNED_FOLDER}/{_safe_name(d.filename)}", used) for d in documents]
+    file_names = {f.id: _unique(f"{PROOF_FOLDER}/{_safe_name(f.filename)}", used) for f in files}
+    content: dict[str, Any] = {"genere_le": utcnow(), "documents_signes": [d.filename for d in documents],
+                               "chiffre_au_repos": ENCRYPTED_AT_REST}  # fmt: skip
     for name in SECTIONS:
-        content[name] = _section(session, user, name)
+        content[name] = _section(session, user, name, file_names)
         _step(session, export, pause, checkpoint)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(JSON_NAME, json.dumps(_plain(content), ensure_ascii=False, indent=2, sort_keys=False))
-        used: set[str] = set()
-        for document in documents:
-            name = _unique(f"documents/{document.filename}", used)
-            archive.writestr(name, document.content)
+        for document, entry in zip(documents, document_names, strict=True):
+            archive.writestr(entry, document.content)
+            _step(session, export, pause, checkpoint)
+        for file in files:
+            archive.writestr(file_names[file.id], file.content)
             _step(session, export, pause, checkpoint)
     export.content = buffer.getvalue()
     export.status = ExportStatus.READY
     export.finished_at = utcnow()
     checkpoint(session)
+
+
+def _safe_name(filename: str) -> str:
+    """A file name the member chose, made safe as one zip entry (no folders, no ``..``, printable)."""
+    cleaned = re.sub(r"[^\w.\- ]", "_", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    return cleaned[-120:] or "fichier"
 
 
 def _unique(name: str, used: set[str]) -> str:

@@ -8,10 +8,16 @@
   proof of sending);
 - HR preview data: preview snapshots (and preview journeys left by older versions) untouched for
   ``preview_hours``;
-- « Télécharger mes données » archives: ``data_export_days`` after they were requested.
+- « Télécharger mes données » archives: ``data_export_days`` after they were requested;
+- SEPA mandates that ended (lapsed or revoked), ``sepa_mandate_years`` after their last collection (or their
+  signature, if nothing was ever collected): the mandate with its versions (account details) and its
+  échéancier lines. A mandate that can still be collected is never touched.
 
-Nothing else is touched: completed journeys, signed documents, designations and consent history follow the
-legal periods and are kept. ``--dry-run`` counts without deleting. The command prints what it did.
+Nothing else is touched. Completed journeys and signed documents (the signed mandate PDF included) follow
+``contract_documents_years`` from the end of the contract, which the product does not record; designations
+and consent history have their own long periods; ``config/legal.json`` defines none for supporting documents
+and family changes (kept with the contract). ``--dry-run`` counts without deleting. The command prints what
+it did.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from datetime import date, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from wizard.legal.pages import retention
@@ -33,9 +39,13 @@ from wizard.models import (
     Invitation,
     Journey,
     JourneyStatus,
+    MandateStatus,
     OutboxMessage,
     OutboxStatus,
     PreviewSnapshot,
+    SepaCollection,
+    SepaMandate,
+    SepaMandateVersion,
     SignatureRequest,
     utcnow,
 )
@@ -50,6 +60,7 @@ class Purged:
     email_bodies: int = 0
     previews: int = 0
     exports: int = 0
+    mandates: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -58,6 +69,7 @@ class Purged:
             f"Contenus d'e-mails envoyés effacés : {self.email_bodies}",
             f"Aperçus RH supprimés : {self.previews}",
             f"Archives « Télécharger mes données » supprimées : {self.exports}",
+            f"Mandats SEPA terminés supprimés : {self.mandates}",
         ]
 
 
@@ -100,6 +112,34 @@ def _expired_invitations(session: Session, today: date) -> list[int]:
     return list(session.scalars(query))
 
 
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _ended_mandates(session: Session, today: date) -> list[int]:
+    """Lapsed or revoked mandates whose last collection (or signature) is older than ``sepa_mandate_years``."""
+    limit = years_before(today, retention("sepa_mandate_years"))
+    last_collection = (
+        select(SepaCollection.mandate_id, func.max(SepaCollection.collected_on).label("last"))
+        .where(SepaCollection.collected_on.is_not(None))
+        .group_by(SepaCollection.mandate_id)
+        .subquery()
+    )
+    query = (
+        select(SepaMandate.id)
+        .outerjoin(last_collection, last_collection.c.mandate_id == SepaMandate.id)
+        .where(
+            SepaMandate.status.in_([MandateStatus.LAPSED, MandateStatus.REVOKED]),
+            func.coalesce(last_collection.c.last, SepaMandate.signed_on) < limit,
+        )
+        .order_by(SepaMandate.id)
+    )
+    return list(session.scalars(query))
+
+
 def run(session: Session, *, now: datetime | None = None, dry_run: bool = False) -> Purged:
     """Apply every retention period once (counts only when ``dry_run``); the caller commits."""
     now = now or utcnow()
@@ -116,7 +156,9 @@ def run(session: Session, *, now: datetime | None = None, dry_run: bool = False)
         DataExport.created_at < now - timedelta(days=retention("data_export_days")))))  # fmt: skip
     preview_limit = now - timedelta(hours=retention("preview_hours"))
     snapshots = list(session.scalars(select(PreviewSnapshot.id).where(PreviewSnapshot.updated_at < preview_limit)))
-    result = Purged(len(drafts), len(invitations), len(body_ids), len(previews) + len(snapshots), len(exports))
+    mandates = _ended_mandates(session, now.date())
+    result = Purged(len(drafts), len(invitations), len(body_ids), len(previews) + len(snapshots), len(exports),
+                    len(mandates))  # fmt: skip
     if dry_run:
         return result
     if snapshots:
@@ -129,6 +171,12 @@ def run(session: Session, *, now: datetime | None = None, dry_run: bool = False)
                         .values(text_body=EMPTIED_BODY, html_body=EMPTIED_BODY))  # fmt: skip
     if exports:
         session.execute(delete(DataExport).where(DataExport.id.in_(exports)))
+    if mandates:
+        session.execute(delete(SepaCollection).where(SepaCollection.mandate_id.in_(mandates)))
+        session.execute(delete(SepaMandateVersion).where(SepaMandateVersion.mandate_id.in_(mandates)))
+        session.execute(delete(SepaMandate).where(SepaMandate.id.in_(mandates)),
+                        execution_options={"synchronize_session": False})  # fmt: skip
+        session.expire_all()
     session.flush()
     return result
 
