@@ -8,10 +8,12 @@ amount and its start date on the review, then signs the avenant.
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from forms.context import Answers
 from forms.family_change import EventForm, NewChildForm, NewPartnerForm
 from wizard.family_change.documents import build_amendment_documents
-from wizard.family_change.service import record_change
+from wizard.family_change.service import record_change, signed_subscription
 from wizard.journeys.flow import (
     Flow,
     FormStep,
@@ -21,6 +23,8 @@ from wizard.journeys.flow import (
     SigningStep,
     TerminalStep,
 )
+from wizard.models import FamilyChange
+from wizard.sepa.mandates import recompute_schedule
 
 STUDYING = ("student", "apprentice", "job_seeker")
 #: the document each event calls for: (label, hint, may be sent later)
@@ -47,6 +51,20 @@ SCHOOLING = ProofRequirement(
 DISABILITY = ProofRequirement(
     code="disability_notice", label="Notification de la CDAPH", hint="Reconnaissance du handicap de l'enfant.",
 )  # fmt: skip
+
+
+def reschedule_after_change(session: Session, change: FamilyChange) -> None:
+    """A ``wizard.family_change.service.ON_CHANGE_SIGNED`` hook (registered by ``wizard.app``), run in the
+    avenant's signing transaction: the subscription's échéancier takes the new monthly amount from the
+    change's effect date (the months before keep theirs, exported lines never change) and, if anything
+    changed, a new échéancier is emailed as the pre-notification (``wizard.sepa.mandates``)."""
+    if change.journey.is_preview:
+        return
+    subscription = signed_subscription(session, change.owner)
+    if subscription is not None:
+        recompute_schedule(
+            session, subscription, monthly_cents=change.monthly_after_cents, from_date=change.effective_date
+        )
 
 
 def adds_partner(answers: Answers) -> bool:

@@ -7,12 +7,29 @@ children pages appear depends on what the affiliation decided: the engine expose
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
 from forms.context import Answers
-from forms.subscription import AFFILIATION_HOUSEHOLD, ChildrenForm, PartnerForm, PersonalForm, SocialSecurityForm
+from forms.subscription import (
+    AFFILIATION_CHILDREN,
+    AFFILIATION_HOUSEHOLD,
+    ChildrenForm,
+    PartnerForm,
+    PersonalForm,
+    SocialSecurityForm,
+)
 from forms.subscription_contacts import BANK_EXPLANATION, PREFILLED_WARNING, BankForm, ContactsForm
-from wizard.journeys.flow import Flow, FormStep, ReviewStep, SigningStep, TerminalStep
+from wizard.journeys.flow import (
+    Flow,
+    FormStep,
+    ProofRequirement,
+    ProofStep,
+    ReviewStep,
+    SigningStep,
+    TerminalStep,
+)
 from wizard.models import Journey
 from wizard.sepa.mandates import record_signed_mandate
 from wizard.subscription.documents import build_subscription_documents
@@ -23,6 +40,13 @@ HOUSEHOLD = "Infos foyer"
 CONTACTS = "Moyens de contacts"
 BANK = "Coordonnées bancaires"
 SIGNATURE = "Signature électronique"
+PROOFS = "Justificatifs"
+#: a child of 21 to 24 covered because of these situations proves it; any age with a recognised disability
+STUDYING = ("student", "apprentice", "job_seeker")
+PACS_CERTIFICATE = ProofRequirement(
+    code="pacs_certificate", label="Attestation d'enregistrement du PACS",
+    hint="Délivrée par la mairie ou le notaire.", later_allowed=True,
+)  # fmt: skip
 
 
 def subscription_signed(session: Session, journey: Journey) -> None:
@@ -42,9 +66,44 @@ def covers_children(answers: Answers) -> bool:
     return bool(answers.value(AFFILIATION_HOUSEHOLD, "cover_children") == "yes")
 
 
+def _child_name(answers: Answers, index: int) -> str:
+    children = answers.value("children", "children") or []
+    name = children[index].get("first_name", "") if index < len(children) else ""
+    return str(name).strip() or f"enfant {index + 1}"
+
+
+def required_proofs(answers: Answers) -> tuple[ProofRequirement, ...]:
+    """The documents the household the affiliation validated calls for: a PACS partner's attestation, and
+    for each child covered for a situation (declared by the affiliation for a child of 21 or more) the
+    certificate of studies, apprenticeship or job seeking, or the CDAPH notification. All may follow later."""
+    found: list[ProofRequirement] = []
+    if covers_partner(answers) and answers.value(AFFILIATION_HOUSEHOLD, "partner_link") == "pacs":
+        found.append(PACS_CERTIFICATE)
+    situations = (answers.value(AFFILIATION_CHILDREN, "children") or []) if covers_children(answers) else []
+    for index, child in enumerate(situations):
+        situation, name = child.get("situation"), _child_name(answers, index)
+        if situation in STUDYING:
+            found.append(ProofRequirement(
+                code=f"schooling_certificate_{index + 1}",
+                label=f"Certificat de scolarité, contrat d'apprentissage ou attestation France Travail ({name})",
+                hint="Le document de l'année en cours.", later_allowed=True,
+            ))  # fmt: skip
+        elif situation == "disabled":
+            found.append(ProofRequirement(
+                code=f"disability_notice_{index + 1}", label=f"Notification de la CDAPH ({name})",
+                hint="Reconnaissance du handicap de l'enfant.", later_allowed=True,
+            ))  # fmt: skip
+    return tuple(found)
+
+
+def needs_proofs(answers: Answers) -> bool:
+    """The household calls for at least one supporting document."""
+    return bool(required_proofs(answers))
+
+
 FLOW = Flow(
     id="subscription",
-    version=1,
+    version=2,
     title="Adhérer au contrat",
     description="Vos informations, celles de vos bénéficiaires, vos coordonnées bancaires et votre signature.",
     member_can_start=False,
@@ -74,6 +133,14 @@ FLOW = Flow(
             id="bank", title="Je renseigne mes informations bancaires", form=BankForm, stage=BANK,
             lead=BANK_EXPLANATION, template="steps/subscription/bank.html",
         ),
+        ProofStep(
+            id="proofs", title="Je joins mes justificatifs", proofs=required_proofs, when=needs_proofs,
+            stage=PROOFS,
+            lead=(
+                "Votre situation familiale demande un ou plusieurs justificatifs. Joignez-les maintenant ou "
+                "choisissez « Envoyer plus tard » : vous pourrez les envoyer depuis « Mes documents »."
+            ),
+        ),
         ReviewStep(
             id="review", title="Je vérifie mes informations", stage=SIGNATURE, submit_label="Je passe à la signature",
             lead="Vérifiez vos réponses avant de lire et signer vos documents ; vous pouvez encore les modifier.",
@@ -91,3 +158,6 @@ FLOW = Flow(
         ),
     ),
 )  # fmt: skip
+
+#: journeys started before the proof step existed keep their pages (no « Je joins mes justificatifs »)
+PREVIOUS_VERSIONS = (replace(FLOW, version=1, steps=tuple(s for s in FLOW.steps if not isinstance(s, ProofStep))),)

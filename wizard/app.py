@@ -122,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_feature_hooks(app: Flask) -> None:
     """Features reacting to each other's events, wired here so that neither imports the other."""
+    from flows.family_change import reschedule_after_change  # noqa: PLC0415
     from wizard.entry.reminders import register_reminder  # noqa: PLC0415
     from wizard.family_change import reminders as family_reminders  # noqa: PLC0415
     from wizard.family_change import service as family_change  # noqa: PLC0415
@@ -133,6 +134,8 @@ def register_feature_hooks(app: Flask) -> None:
     register_reminder(app, "age_limit", "limites d'âge annoncées", family_reminders.remind_age_limits)
     # the account holder who is not the member signed the mandate: it becomes the SEPA mandate record
     mandate_holder.register_on_signed(app, record_signed_mandate)
+    if reschedule_after_change not in family_change.ON_CHANGE_SIGNED:  # one list per process, many apps in tests
+        family_change.ON_CHANGE_SIGNED.append(reschedule_after_change)
 
 
 def register_templates(app: Flask) -> None:

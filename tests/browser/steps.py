@@ -106,3 +106,12 @@ def fill_form(page: Any, values: dict[str, str]) -> None:
             fields.first.select_option(value)
         else:
             fields.first.fill(value)
+
+
+def send_proofs_later(page: Any) -> None:
+    """The proofs page (a PACS partner, a child covered past 21): tick every « Envoyer plus tard » and go on."""
+    expect_page(page, "Je joins mes justificatifs")
+    boxes = page.get_by_label("Envoyer plus tard (depuis « Mes documents »)")
+    for index in range(boxes.count()):
+        boxes.nth(index).check()
+    press(page, NEXT)

@@ -19,6 +19,7 @@ from tests.browser.steps import (
     expect_page,
     fill_form,
     press,
+    send_proofs_later,
 )
 from tests.dispense.helpers import SIGNING_CODE, outbox
 from tests.entry.conftest import STRONG_PASSWORD, invite, last_mail, make_campaign
@@ -73,6 +74,7 @@ def test_new_agent_from_the_emailed_link_to_the_signed_subscription(page: Any, a
         expect_page(page, title)
         fill_form(page, {k: v for k, v in values.items() if v != ""})
         press(page, NEXT)
+    send_proofs_later(page)  # the PACS partner's attestation
     expect_page(page, "Je vérifie mes informations")
     press(page, "Je passe à la signature")
     expect_page(page, "Je lis et je signe mes documents")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import sepaxml
 import xmlschema
@@ -58,8 +59,11 @@ def sign_subscription(
     address: str = str(PREFILL["postal_address"]),
     holder: str = "Hélène Dupré",
     contract_name: str = "Contrat santé PSC",
+    answers: dict[str, dict[str, Any]] | None = None,
 ) -> int:
-    """A subscription signed on ``signed_on`` with the real completion hook run; returns the mandate id."""
+    """A subscription signed on ``signed_on`` with the real completion hook run; returns the mandate id.
+
+    ``answers``: more pages as the member filled them (the partner's, the children's)."""
     with app.app_context():
         session = db_session()
         owner = session.get(User, user.id)
@@ -77,6 +81,8 @@ def sign_subscription(
             StepAnswer(step_id="bank", raw={}, data={**BANK, "account_holder": holder, "iban": iban, "bic": bic})
         )
         journey.answers.append(StepAnswer(step_id="contacts", raw={}, data={"postal_address": address}))
+        for step_id, data in (answers or {}).items():
+            journey.answers.append(StepAnswer(step_id=step_id, raw={}, data=data))
         signed_at = datetime(signed_on.year, signed_on.month, signed_on.day, 10, 0, tzinfo=UTC)
         session.add(SignatureRequest(
             journey=journey, step_id="signature", provider="local", envelope_id=f"env-{rum}",

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from tests.conftest import login, submit, text_of
 from tests.sepa.conftest import IBAN, IBAN_SAME_BANK, NS_008, PAIN_008_XSD, emails, pain002, validate
 from tests.signatures.conftest import emailed_codes, enter_signing, post_code
-from tests.subscription.conftest import BANK, CHILDREN, CONTACTS, PARTNER, PERSONAL, SOCIAL
+from tests.subscription.conftest import BANK, CHILDREN, CONTACTS, PARTNER, PERSONAL, PROOFS_LATER, SOCIAL
 from tests.subscription.test_affiliation_to_signing import _affiliate_family, _subscription_base
 from wizard.db import db_session
 from wizard.models import CollectionStatus, SepaCollection, SepaMandate
@@ -27,7 +27,7 @@ def _subscribe(app: Flask, client: FlaskClient) -> None:
     base = _subscription_base(client)
     for step, data in (
         ("personal", PERSONAL), ("social_security", SOCIAL), ("partner", PARTNER), ("children", CHILDREN),
-        ("contacts", CONTACTS), ("bank", BANK), ("review", {}),
+        ("contacts", CONTACTS), ("bank", BANK), ("proofs", PROOFS_LATER), ("review", {}),
     ):  # fmt: skip
         submit(client, f"{base}/{step}", data)
     ceremony = enter_signing(client, f"{base}/signature")

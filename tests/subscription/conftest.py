@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from tests.conftest import hidden_fields
 from wizard.db import db_session
 from wizard.journeys import engine
 from wizard.models import Actor, Campaign, User
@@ -77,6 +80,17 @@ OTHER_HOLDER = {
     "holder_first_name": "Marc-Antoine", "holder_email": "marc-antoine@example.fr",
     "debtor_address": "4 rue du Port, 98714 Papeete",
 }  # fmt: skip
+#: the proofs page of FAMILY (a PACS partner) with « Envoyer plus tard » ticked
+PROOFS_LATER = {"later": "pacs_certificate"}
+
+
+def send_proofs_later(client: FlaskClient, base: str) -> Any:
+    """Tick « Envoyer plus tard » for every document the proofs page asks for and continue (multipart, as
+    a browser posts it); returns the response."""
+    html = client.get(f"{base}/proofs").get_data(as_text=True)
+    codes = re.findall(r'name="later" value="([^"]+)"', html)
+    data = {**hidden_fields(html), "action": "next", "later": codes}
+    return client.post(f"{base}/proofs", data=data, content_type="multipart/form-data")
 
 
 def read_pdf(pdf: bytes) -> str:

@@ -60,7 +60,8 @@ def _subscribe(client: FlaskClient, bank: dict[str, str] = OTHER_HOLDER) -> str:
     personal = {**PERSONAL, "first_name": FIRST, "usage_name": LAST, "birth_name": LAST}
     answers: tuple[tuple[str, dict[str, Any]], ...] = (
         ("personal", personal), ("social_security", SOCIAL), ("partner", PARTNER), ("children", CHILDREN),
-        ("contacts", CONTACTS), ("bank", bank), ("review", {}),
+        ("contacts", CONTACTS), ("bank", bank), ("proofs", {"later": ["pacs_certificate", "schooling_certificate_1"]}),
+        ("review", {}),
     )  # fmt: skip
     for step, data in answers:
         response = submit(client, f"{sub}/{step}", data)

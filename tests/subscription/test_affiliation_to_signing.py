@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from config.dates import contract_effective_date
 from config.formats import long_date
 from tests.conftest import FAMILY_HOUSEHOLD, login, start_from_home, submit, text_of
-from tests.subscription.conftest import BANK, CHILDREN, CONTACTS, PARTNER, PERSONAL, SOCIAL, read_pdf
+from tests.subscription.conftest import BANK, CHILDREN, CONTACTS, PARTNER, PERSONAL, PROOFS_LATER, SOCIAL, read_pdf
 from wizard.subscription.service import paris_today
 
 
@@ -52,7 +52,7 @@ def test_affiliation_opens_the_subscription_up_to_the_signing_page(
     for step, data, following in (
         ("personal", PERSONAL, "social_security"), ("social_security", SOCIAL, "partner"),
         ("partner", PARTNER, "children"), ("children", CHILDREN, "contacts"), ("contacts", CONTACTS, "bank"),
-        ("bank", BANK, "review"), ("review", {}, "signature"),
+        ("bank", BANK, "proofs"), ("proofs", PROOFS_LATER, "review"), ("review", {}, "signature"),
     ):  # fmt: skip
         response = submit(client, f"{base}/{step}", data)
         assert response.headers["Location"].endswith(f"/{following}"), (step, text_of(response))

@@ -10,7 +10,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from tests.conftest import hidden_fields, login, submit, text_of
-from tests.subscription.conftest import BANK, CHILDREN, CONTACTS, FAMILY, PARTNER, PERSONAL, SOCIAL, SOLO
+from tests.subscription.conftest import (
+    BANK,
+    CHILDREN,
+    CONTACTS,
+    FAMILY,
+    PARTNER,
+    PERSONAL,
+    SOCIAL,
+    SOLO,
+    send_proofs_later,
+)
 from wizard.db import db_engine, db_session
 from wizard.models import StepAnswer
 
@@ -45,7 +55,8 @@ def _walk_family_to_review(client: FlaskClient, base: str) -> None:
     assert _next(client, f"{base}/partner", PARTNER).endswith("/children")
     assert _next(client, f"{base}/children", CHILDREN).endswith("/contacts")
     assert _next(client, f"{base}/contacts", CONTACTS).endswith("/bank")
-    assert _next(client, f"{base}/bank", BANK).endswith("/review")
+    assert _next(client, f"{base}/bank", BANK).endswith("/proofs")
+    assert send_proofs_later(client, base).headers["Location"].endswith("/review")
 
 
 def test_personal_page_is_prefilled_from_hr_data(
@@ -181,7 +192,7 @@ def test_saved_iban_and_nir_never_come_back_in_full_and_are_kept_when_left_empty
         assert not any(value in page for value in plain), step
         assert "Laissez ce champ vide pour la conserver" in page
     assert "FR76 **** " in text_of(client.get(f"{base}/bank"))
-    assert _next(client, f"{base}/bank", {**BANK, "iban": ""}).endswith("/review")
+    assert _next(client, f"{base}/bank", {**BANK, "iban": ""}).endswith("/proofs")  # the next page
     assert _next(client, f"{base}/social_security", {**SOCIAL, "nir": ""}).endswith("/partner")
     with app.app_context():
         answers = {a.step_id: a.data for a in db_session().scalars(select(StepAnswer))}

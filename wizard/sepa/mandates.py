@@ -221,6 +221,22 @@ def _covered_months(mandate: SepaMandate, lines: list[SepaCollection]) -> list[d
     return [add_months(mandate.effective_date, i) for i in range(months_between(mandate.effective_date, end))]
 
 
+def _monthly_in_force(lines: Iterable[SepaCollection]) -> dict[date, int]:
+    """Each month's contribution in ``lines`` (a line paying several months is split evenly, the cents left
+    over going to its first months)."""
+    amounts: dict[date, int] = {}
+    for line in lines:
+        count = months_between(line.period_start, line.period_end)
+        share, left = divmod(line.amount_cents, count)
+        for i in range(count):
+            amounts[add_months(line.period_start, i)] = share + (1 if i < left else 0)
+    return amounts
+
+
+def _debit(line: SepaCollection) -> ScheduledDebit:
+    return ScheduledDebit(line.due_date, line.amount_cents, line.period_start, line.period_end)
+
+
 def replace_schedule(
     session: Session,
     mandate: SepaMandate,
@@ -228,42 +244,56 @@ def replace_schedule(
     *,
     today: date | None = None,
     effective_date: date | None = None,
+    from_date: date | None = None,
 ) -> bool:
     """Store the échéancier for ``monthly_cents`` over the months not yet exported.
 
-    Returns False (and changes nothing) when the new échéancier is the one in force; otherwise cancels the
-    lines not yet exported, stores the new ones, renders the PDF and queues the pre-notification email.
+    With ``from_date`` (a change of situation's effect date), ``monthly_cents`` applies from that month only:
+    lines in force that end before it stay as they are (date and amount already notified), and the earlier
+    months of a line that is replaced keep their amount in force. Returns False (and changes nothing) when the
+    new échéancier is the one in force; otherwise cancels the lines replaced, stores the new ones, renders the
+    PDF (every debit still to come) and queues the pre-notification email.
     """
     today = today or paris_today()
     if effective_date is not None:
         mandate.effective_date = effective_date
+    start = month_start(from_date) if from_date is not None else None
     lines = scheduled_lines(session, mandate)
     paid = _months_paid(lines)
-    to_pay = [m for m in _covered_months(mandate, lines) if m not in paid]
     pending = [line for line in lines if line.status == CollectionStatus.SCHEDULED]
-    in_force = [
-        ScheduledDebit(line.due_date, line.amount_cents, line.period_start, line.period_end) for line in pending
-    ]
-    unchanged = compute_schedule(
-        mandate.effective_date, monthly_cents, pending[0].notified_on if pending else today,
-        collection_day=setting("SEPA_COLLECTION_DAY"), notice_days=setting("SEPA_PRENOTIFICATION_DAYS"),
-        months=to_pay,
-    )  # fmt: skip
-    if mandate.schedule_version and unchanged == in_force:
+    kept = [line for line in pending if start is not None and line.period_end < start]
+    replaced = [line for line in pending if line not in kept]
+    kept_months = _monthly_in_force(kept)
+    to_pay = [m for m in _covered_months(mandate, lines) if m not in paid and m not in kept_months]
+    earlier = {m: cents for m, cents in _monthly_in_force(replaced).items() if start is not None and m < start}
+
+    def plan(notified_on: date) -> list[ScheduledDebit]:
+        return compute_schedule(
+            mandate.effective_date, monthly_cents, notified_on, collection_day=setting("SEPA_COLLECTION_DAY"),
+            notice_days=setting("SEPA_PRENOTIFICATION_DAYS"), months=to_pay, amounts=earlier,
+        )  # fmt: skip
+
+    in_force = [_debit(line) for line in replaced]
+    if mandate.schedule_version and plan(replaced[0].notified_on if replaced else today) == in_force:
         return False
-    debits = compute_schedule(
-        mandate.effective_date, monthly_cents, today,
-        collection_day=setting("SEPA_COLLECTION_DAY"), notice_days=setting("SEPA_PRENOTIFICATION_DAYS"),
-        months=to_pay,
-    )  # fmt: skip
-    for line in pending:
+    debits = plan(today)
+    for line in replaced:
         line.status = CollectionStatus.CANCELLED
-    _store(session, mandate, debits, today, renewal=False)
+    _store(session, mandate, debits, today, renewal=False, still_due=[_debit(line) for line in kept])
     return True
 
 
-def _store(session: Session, mandate: SepaMandate, debits: list[ScheduledDebit], today: date, *, renewal: bool) -> None:
-    """A new échéancier version: its lines, its PDF and the pre-notification email."""
+def _store(
+    session: Session,
+    mandate: SepaMandate,
+    debits: list[ScheduledDebit],
+    today: date,
+    *,
+    renewal: bool,
+    still_due: list[ScheduledDebit] | None = None,
+) -> None:
+    """A new échéancier version: its lines, its PDF and the pre-notification email (which also lists the
+    debits ``still_due`` from the échéancier it replaces)."""
     mandate.schedule_version += 1
     for debit in debits:
         session.add(
@@ -275,7 +305,7 @@ def _store(session: Session, mandate: SepaMandate, debits: list[ScheduledDebit],
         )  # fmt: skip
     session.flush()
     if debits:
-        _send_schedule(session, mandate, debits, today, renewal=renewal)
+        _send_schedule(session, mandate, [*(still_due or []), *debits], today, renewal=renewal)
 
 
 def renew_schedules(session: Session, today: date | None = None) -> list[SepaMandate]:
@@ -291,10 +321,14 @@ def renew_schedules(session: Session, today: date | None = None) -> list[SepaMan
         last = max(line.period_end for line in lines)
         if last >= add_months(month_start(today), 2):
             continue
-        terms = journey_terms(mandate.journey, mandate.signed_on)
+        # the amount in force (a change of situation may have changed the subscription's)
+        monthly = _monthly_in_force(lines).get(month_start(last))
+        if monthly is None:
+            terms = journey_terms(mandate.journey, mandate.signed_on)
+            monthly = terms.monthly_cents if terms else 0
         months = [add_months(last, i + 1) for i in range(12)]
         debits = compute_schedule(
-            mandate.effective_date, terms.monthly_cents if terms else 0, today,
+            mandate.effective_date, monthly, today,
             collection_day=setting("SEPA_COLLECTION_DAY"), notice_days=setting("SEPA_PRENOTIFICATION_DAYS"),
             months=months,
         )  # fmt: skip
@@ -365,11 +399,14 @@ def recompute_schedule(
     monthly_cents: int | None = None,
     effective_date: date | None = None,
     today: date | None = None,
+    from_date: date | None = None,
 ) -> list[SepaMandate]:
     """Recompute the échéancier after the amount or the dates changed (caller commits).
 
     ``journey_or_member`` is the subscription journey or the member (all their collectable mandates).
-    ``monthly_cents`` defaults to the subscription's current terms. Returns the mandates whose échéancier
+    ``monthly_cents`` defaults to the subscription's current terms; with ``from_date`` it applies from that
+    month only (a change of situation), the months before keeping their amount. Exported lines never change.
+    Returns the mandates whose échéancier
     changed (a new one was sent); an unchanged amount and dates send nothing.
     """
     if isinstance(journey_or_member, Journey):
@@ -385,7 +422,7 @@ def recompute_schedule(
         if amount is None:
             terms = journey_terms(mandate.journey, mandate.signed_on)
             amount = terms.monthly_cents if terms else 0
-        if replace_schedule(session, mandate, amount, today=today, effective_date=effective_date):
+        if replace_schedule(session, mandate, amount, today=today, effective_date=effective_date, from_date=from_date):
             changed.append(mandate)
     return changed
 

@@ -15,6 +15,7 @@ The échéancier itself is the pre-notification: each line gives the amount and 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -83,12 +84,16 @@ def compute_schedule(
     collection_day: int,
     notice_days: int,
     months: list[date] | None = None,
+    amounts: Mapping[date, int] | None = None,
 ) -> list[ScheduledDebit]:
     """The debits for ``months`` (first days; default: the twelve months from the effective month).
 
-    Empty when nothing is to be debited (a contribution of zero: the account only receives benefits).
+    ``amounts`` gives the contribution of a month when it is not ``monthly_cents`` (the months before a change
+    of situation keep the amount in force). Empty when nothing is to be debited (a contribution of zero: the
+    account only receives benefits).
     """
-    if monthly_cents <= 0:
+    amounts = amounts or {}
+    if monthly_cents <= 0 and not any(value > 0 for value in amounts.values()):
         return []
     if not 1 <= collection_day <= 28:
         raise ValueError("the collection day must exist in every month (1 to 28)")
@@ -103,11 +108,15 @@ def compute_schedule(
         pending.append(month)
         if due < earliest:
             continue
-        debits.append(ScheduledDebit(due, monthly_cents * len(pending), pending[0], pending[-1]))
+        debits.append(ScheduledDebit(due, _total(pending, monthly_cents, amounts), pending[0], pending[-1]))
         pending = []
     if pending:  # every remaining month is too early for its own date: one debit on the next allowed date
         due = earliest.replace(day=collection_day)
         if due < earliest:
             due = add_months(earliest, 1).replace(day=collection_day)
-        debits.append(ScheduledDebit(due, monthly_cents * len(pending), pending[0], pending[-1]))
-    return debits
+        debits.append(ScheduledDebit(due, _total(pending, monthly_cents, amounts), pending[0], pending[-1]))
+    return [debit for debit in debits if debit.amount_cents > 0]
+
+
+def _total(months: list[date], monthly_cents: int, amounts: Mapping[date, int]) -> int:
+    return sum(amounts.get(month, monthly_cents) for month in months)
