@@ -36,7 +36,7 @@ def test_dispense_signed_locally_in_chromium(page: Any, app: Flask, make_user: A
     page.check("input[name='reason'][value='individual_contract']")
     press(page, "Enregistrer et continuer")
     expect_page(page, "La durée de ma dispense")
-    _fill(page, {"end_date": "2026-12-31", "other_insurer": "Mutuelle du Lagon"})
+    _fill(page, {"end_date": "2027-12-31", "other_insurer": "Mutuelle du Lagon"})
     press(page, "Enregistrer et continuer")
     expect_page(page, "Mes coordonnées pour l'attestation")
     assert page.locator("[name='last_name']").input_value() == "Dupré", "prefilled from the account"
@@ -56,7 +56,7 @@ def test_dispense_signed_locally_in_chromium(page: Any, app: Flask, make_user: A
     page.locator("main form button[type='submit']").first.click()
     page.wait_for_url(re.compile(r"/done$"))
     expect_page(page, "Votre demande de dispense est enregistrée")
-    assert "jusqu'au 31 décembre 2026" in page.inner_text("main")
+    assert "jusqu'au 31 décembre 2027" in page.inner_text("main")
 
 
 def assert_code_page(page: Any) -> None:
