@@ -177,6 +177,7 @@ def record_signed_mandate(session: Session, journey: Journey) -> SepaMandate | N
     terms = journey_terms(journey, signed_on)
     if terms is None:
         return None
+    assert reference is not None  # noqa: S101 - both branches above return early without a reference
     rum, ics = reference
     mandate = SepaMandate(
         rum=rum, ics=ics, owner_id=journey.owner_id, journey=journey, campaign_id=journey.campaign_id,

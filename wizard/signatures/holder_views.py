@@ -11,7 +11,7 @@ from forms.mandate_holder import ChangeHolderForm, HolderSignForm
 from wizard.db import db_session
 from wizard.journeys.pages import load_owned_journey
 from wizard.models import HolderStatus, MandateHolderSignature
-from wizard.signatures import evidence, holder
+from wizard.signatures import ceremony, evidence, holder
 from wizard.subscription import mandate_holder
 from wizard.web import pdf_response
 
@@ -66,7 +66,7 @@ def sign(token: str) -> tuple[str, int] | Response:
     result = holder.sign(db_session(), record, typed, certified, evidence.request_origin())
     if not result.ok:
         if result.message:
-            target = form.certify if result.message == holder.NO_CONSENT else form.code
+            target = form.certify if result.message == ceremony.NO_CONSENT else form.code
             target.errors = [*target.errors, result.message]
         return _page(record, form, 422)
     return redirect(url_for("mandate_holder.page", token=token))
