@@ -126,6 +126,7 @@ def register_feature_hooks(app: Flask) -> None:
     from wizard.family_change import reminders as family_reminders  # noqa: PLC0415
     from wizard.family_change import service as family_change  # noqa: PLC0415
     from wizard.proofs.review import register_review_hooks  # noqa: PLC0415
+    from wizard.sepa import rib_change  # noqa: PLC0415
     from wizard.sepa.mandates import record_signed_mandate  # noqa: PLC0415
     from wizard.subscription import mandate_holder  # noqa: PLC0415
 
@@ -133,6 +134,9 @@ def register_feature_hooks(app: Flask) -> None:
     register_reminder(app, "age_limit", "limites d'âge annoncées", family_reminders.remind_age_limits)
     # the account holder who is not the member signed the mandate: it becomes the SEPA mandate record
     mandate_holder.register_on_signed(app, record_signed_mandate)
+    # « Modifier mon RIB » to someone else's account: the holder signs the amended mandate the same way
+    mandate_holder.register_journey(app, rib_change.FLOW_ID, rib_change.HOLDER_JOURNEY)
+    mandate_holder.register_on_signed(app, rib_change.on_holder_signed)
 
 
 def register_templates(app: Flask) -> None:
