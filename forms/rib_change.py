@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from wtforms import StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from forms.context import StepContext
 from forms.fields import RequiredIf
@@ -23,6 +23,10 @@ SAME_ACCOUNT = "Ce compte est déjà celui qui est prélevé : indiquez le nouve
 BIC_NEEDED = (
     "Pour un compte hors de l'Espace économique européen (Suisse, Royaume-Uni, Monaco…), le BIC est obligatoire : "
     "il figure sur votre RIB."
+)
+OWN_EMAIL = (
+    "Indiquez l'adresse électronique du titulaire du compte, pas la vôtre : il (elle) reçoit son propre lien pour "
+    "signer le mandat modifié."
 )
 #: SEPA countries outside the EEA (same list as the export's)
 NON_EEA = frozenset({"CH", "GB", "MC", "SM", "VA", "AD", "JE", "GG", "IM", "GI", "PM"})
@@ -70,6 +74,11 @@ class RibChangeForm(AccountHolderFields):
     def mask(self, name: str, value: Any) -> str:
         compact = _compact_or_empty(value)
         return mask_iban(compact) if compact else ""
+
+    def validate_holder_email(self, field: Any) -> None:
+        member_email = str(self.context.prefill.get("member_email", "")).strip().casefold()
+        if field.data and member_email and field.data.strip().casefold() == member_email:
+            raise ValidationError(OWN_EMAIL)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = bool(super().validate(extra_validators))

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from signing.seal import read_evidence, validate_sealed_pdf
 from tests.conftest import hidden_fields, submit, text_of
 from tests.sepa.conftest import IBAN, IBAN_OTHER_BANK, NS_008, PAIN_008_XSD, emails, validate
-from tests.sepa.test_rib_change import _mandate, _member, _start
+from tests.sepa.test_rib_change import EMAIL, _mandate, _member, _start
 from tests.signatures.conftest import CODE, emailed_codes, enter_signing, post_code
 from tests.subscription.conftest import read_pdf
 from wizard.db import db_session
@@ -56,6 +56,31 @@ def _holder_codes(app: Flask) -> list[str]:
         return [code for message in messages for code in CODE.findall(message.text_body)]
 
 
+def _request_for_holder(app: Flask, client: FlaskClient) -> MandateHolderSignature:
+    """The member asks for a RIB change to Marc-Antoine's account and signs it; returns the holder's request."""
+    base = _start(client)
+    submit(client, f"{base}/details", {**OTHER_HOLDER, "iban": IBAN_OTHER_BANK, "bic": ""})
+    submit(client, f"{base}/review", {})
+    ceremony = enter_signing(client, f"{base}/signature")
+    client.get(ceremony)
+    assert post_code(client, ceremony, emailed_codes(app)[-1]).headers["Location"].endswith("/done")
+    return _holder_record(app)
+
+
+def test_holder_link_stops_working_when_the_mandate_changes_before_they_sign(
+    app: Flask, client: FlaskClient, make_user: Any
+) -> None:
+    mandate_id = _member(app, client, make_user)
+    record = _request_for_holder(app, client)
+    assert app.test_client().get(f"/mandat/{record.token}").status_code == 200
+    revoked = app.test_cli_runner().invoke(args=["sepa", "revoke", "HP-2026-000042-99"])
+    assert revoked.exit_code == 0, revoked.output
+    assert app.test_client().get(f"/mandat/{record.token}").status_code == 404
+    assert _holder_record(app).status == HolderStatus.CANCELLED.value
+    assert [v.version for v in _mandate(app, mandate_id).versions] == [1]
+    assert emails(app, "sepa_rib_changed") == []
+
+
 def test_rib_change_to_someone_elses_account_is_signed_by_the_holder(
     app: Flask, client: FlaskClient, make_user: Any, tmp_path: Path
 ) -> None:
@@ -63,6 +88,8 @@ def test_rib_change_to_someone_elses_account_is_signed_by_the_holder(
     base = _start(client)
     missing = text_of(submit(client, f"{base}/details", {"holder_is_member": "no", "iban": IBAN_OTHER_BANK}))
     assert "Indiquez l'adresse électronique du titulaire du compte." in missing
+    own = submit(client, f"{base}/details", {**OTHER_HOLDER, "holder_email": EMAIL, "iban": IBAN_OTHER_BANK})
+    assert own.status_code == 422 and "pas la vôtre" in text_of(own)
     moved = submit(client, f"{base}/details", {**OTHER_HOLDER, "iban": IBAN_OTHER_BANK, "bic": ""})
     assert moved.headers["Location"].endswith("/review"), text_of(moved)
     assert submit(client, f"{base}/review", {}).headers["Location"].endswith("/signature")

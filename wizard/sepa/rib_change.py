@@ -89,6 +89,8 @@ def prefill_for(mandate: SepaMandate, owner: User) -> dict[str, object]:
         "current_iban_sha256": iban_fingerprint(details["iban"]), "current_bic": details.get("bic", ""),
         "address": details.get("address", ""), "first_name": owner.first_name, "last_name": owner.last_name,
         "contract_name": mandate.contract_name,
+        #: so that another holder's email is not the member's own (they get their own link and code)
+        "member_email": owner.email,
     }  # fmt: skip
 
 
@@ -150,9 +152,14 @@ def holder_document(journey: Journey, holder: dict[str, str], today: date) -> Do
     return build_rib_change_holder_mandate(steps.document_context(journey, today), holder)
 
 
+def holder_may_sign(session: Session, journey: Journey) -> bool:
+    """The mandate is still the one the RIB change started from (not amended, lapsed or revoked since)."""
+    return not is_stale(session, journey)
+
+
 HOLDER_JOURNEY = mandate_holder.HolderJourney(
     needs_holder=needs_holder, holder=holder_of, document=holder_document,
-    waiting_prefix="Modification de RIB demandée",
+    waiting_prefix="Modification de RIB demandée", may_sign=holder_may_sign,
 )  # fmt: skip
 
 

@@ -61,6 +61,8 @@ class HolderJourney:
     document: Callable[[Journey, dict[str, str], date], DocumentToSign]
     #: the dashboard's « … — en attente de la signature du mandat par … »
     waiting_prefix: str
+    #: False once the holder's signature could no longer take effect (e.g. the mandate changed meanwhile)
+    may_sign: Callable[[Session, Journey], bool] = lambda session, journey: True
 
 
 JOURNEYS_KEY = "wizard.mandate_holder_journeys"
@@ -109,9 +111,17 @@ def current_for(session: Session, journey: Journey) -> MandateHolderSignature | 
 
 
 def by_token(session: Session, token: str) -> MandateHolderSignature | None:
+    """The holder's signature of a link; a pending one that could no longer take effect is cancelled (its
+    link stops working, like a link replaced by another holder's)."""
     if not token or len(token) > 64:
         return None
-    return session.scalar(select(MandateHolderSignature).where(MandateHolderSignature.token == token))
+    record = session.scalar(select(MandateHolderSignature).where(MandateHolderSignature.token == token))
+    if record is not None and record.status == HolderStatus.PENDING.value:
+        spec = _spec(record.journey)
+        if spec is not None and not spec.may_sign(session, record.journey):
+            record.status = HolderStatus.CANCELLED.value
+            session.flush()
+    return record
 
 
 def is_complete(session: Session, journey: Journey) -> bool:
