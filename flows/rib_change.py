@@ -42,7 +42,9 @@ FLOW = Flow(
             id="done", title="Votre RIB est modifié", stage="Confirmation",
             message=(
                 "La modification de votre RIB est enregistrée : le nouveau compte sera prélevé dès le prochain "
-                "prélèvement. Un courriel de confirmation vous a été envoyé."
+                "prélèvement. Un courriel de confirmation vous a été envoyé. Si le compte est celui d'une autre "
+                "personne, elle reçoit par courriel un lien pour signer le mandat modifié : le compte actuel reste "
+                "prélevé jusqu'à sa signature."
             ),
         ),
     ),

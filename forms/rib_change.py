@@ -10,18 +10,23 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from wtforms import StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
 
-from forms.base import StepForm
 from forms.context import StepContext
+from forms.fields import RequiredIf
 from forms.identifiers import IdentifierError, bic_from_iban, mask_iban, validate_bic, validate_iban
+from forms.subscription_contacts import AccountHolderFields
 from forms.validators import BicValidator, IbanValidator
 
 SAME_ACCOUNT = "Ce compte est déjà celui qui est prélevé : indiquez le nouveau compte."
 BIC_NEEDED = (
     "Pour un compte hors de l'Espace économique européen (Suisse, Royaume-Uni, Monaco…), le BIC est obligatoire : "
     "il figure sur votre RIB."
+)
+OWN_EMAIL = (
+    "Indiquez l'adresse électronique du titulaire du compte, pas la vôtre : il (elle) reçoit son propre lien pour "
+    "signer le mandat modifié."
 )
 #: SEPA countries outside the EEA (same list as the export's)
 NON_EEA = frozenset({"CH", "GB", "MC", "SM", "VA", "AD", "JE", "GG", "IM", "GI", "PM"})
@@ -39,12 +44,15 @@ def _compact_or_empty(value: str | None) -> str:
         return ""
 
 
-class RibChangeForm(StepForm):
-    account_holder = StringField(
-        "Nom et prénom du titulaire du nouveau compte",
+class RibChangeForm(AccountHolderFields):
+    """The subscription's « Êtes-vous titulaire du compte ? » fields, the holder's address, the new account."""
+
+    holder_address = TextAreaField(
+        "Adresse postale du titulaire du compte",
+        description="Celle que connaît la banque : elle figure sur le mandat, à côté du nom du débiteur.",
         validators=[
-            InputRequired("Indiquez le nom du titulaire du compte."),
-            Length(max=140, message="140 caractères au maximum."),
+            RequiredIf("holder_is_member", "no", "Indiquez l'adresse postale du titulaire du compte."),
+            Length(max=300, message="300 caractères au maximum."),
         ],
     )
     iban = StringField(
@@ -61,11 +69,16 @@ class RibChangeForm(StepForm):
 
     @classmethod
     def initial_data(cls, context: StepContext) -> dict[str, Any]:
-        return {"account_holder": context.prefill.get("current_holder", "")}
+        return {}
 
     def mask(self, name: str, value: Any) -> str:
         compact = _compact_or_empty(value)
         return mask_iban(compact) if compact else ""
+
+    def validate_holder_email(self, field: Any) -> None:
+        member_email = str(self.context.prefill.get("member_email", "")).strip().casefold()
+        if field.data and member_email and field.data.strip().casefold() == member_email:
+            raise ValidationError(OWN_EMAIL)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = bool(super().validate(extra_validators))
@@ -84,4 +97,23 @@ class RibChangeForm(StepForm):
         iban = validate_iban(self.iban.data or "")
         typed_bic = (self.bic.data or "").strip()
         bic = validate_bic(typed_bic) if typed_bic else bic_from_iban(iban) or ""
-        return {"account_holder": (self.account_holder.data or "").strip(), "iban": iban, "bic": bic}
+        member = self.holder_is_member.data == "yes"
+        prefill = self.context.prefill
+        if member:  # the member's own account: the name the mandate already gives them
+            civilite, first, last = "", str(prefill.get("first_name", "")), str(prefill.get("last_name", ""))
+        else:
+            civilite = self.holder_civilite.data or ""
+            first = (self.holder_first_name.data or "").strip()
+            last = (self.holder_last_name.data or "").strip()
+        return {
+            "holder_is_member": self.holder_is_member.data,
+            "holder_civilite": civilite,
+            "holder_first_name": first,
+            "holder_last_name": last,
+            "holder_email": "" if member else (self.holder_email.data or "").strip(),
+            "holder_address": "" if member else (self.holder_address.data or "").strip(),
+            #: the name the bank and the pain.008 export know the debtor by
+            "account_holder": f"{first} {last}".strip(),
+            "iban": iban,
+            "bic": bic,
+        }

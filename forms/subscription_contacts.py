@@ -103,7 +103,9 @@ def compact_iban(value: str | None) -> str:
         return ""
 
 
-class BankForm(StepForm):
+class AccountHolderFields(StepForm):
+    """« Êtes-vous titulaire du compte ? » and, when not, who is: asked at subscription and on a RIB change."""
+
     holder_is_member = RadioField(
         "Êtes-vous titulaire du compte ?",
         choices=YES_NO,
@@ -138,6 +140,9 @@ class BankForm(StepForm):
             Length(max=254, message="254 caractères au maximum."),
         ],
     )
+
+
+class BankForm(AccountHolderFields):
     debtor_address = TextAreaField(
         "Adresse postale du titulaire du compte",
         description="Celle que connaît la banque : elle figure sur le mandat, à côté du nom du débiteur.",

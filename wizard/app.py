@@ -127,6 +127,7 @@ def register_feature_hooks(app: Flask) -> None:
     from wizard.family_change import reminders as family_reminders  # noqa: PLC0415
     from wizard.family_change import service as family_change  # noqa: PLC0415
     from wizard.proofs.review import register_review_hooks  # noqa: PLC0415
+    from wizard.sepa import rib_change  # noqa: PLC0415
     from wizard.sepa.mandates import record_signed_mandate  # noqa: PLC0415
     from wizard.subscription import mandate_holder  # noqa: PLC0415
 
@@ -136,6 +137,9 @@ def register_feature_hooks(app: Flask) -> None:
     mandate_holder.register_on_signed(app, record_signed_mandate)
     if reschedule_after_change not in family_change.ON_CHANGE_SIGNED:  # one list per process, many apps in tests
         family_change.ON_CHANGE_SIGNED.append(reschedule_after_change)
+    # « Modifier mon RIB » to someone else's account: the holder signs the amended mandate the same way
+    mandate_holder.register_journey(app, rib_change.FLOW_ID, rib_change.HOLDER_JOURNEY)
+    mandate_holder.register_on_signed(app, rib_change.on_holder_signed)
 
 
 def register_templates(app: Flask) -> None:

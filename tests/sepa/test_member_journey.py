@@ -97,7 +97,7 @@ def test_subscribe_export_reject_change_rib_export_amended(
     from tests.sepa.test_rib_change import _start  # noqa: PLC0415 - the same walk as the journey's own tests
 
     base = _start(client)
-    submit(client, f"{base}/details", {"account_holder": "Hélène Dupré", "iban": IBAN_SAME_BANK, "bic": ""})
+    submit(client, f"{base}/details", {"holder_is_member": "yes", "iban": IBAN_SAME_BANK, "bic": ""})
     submit(client, f"{base}/review", {})
     ceremony = enter_signing(client, f"{base}/signature")
     client.get(ceremony)

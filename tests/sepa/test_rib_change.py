@@ -59,7 +59,7 @@ def test_rib_page_and_first_step_show_the_current_details_masked(
     base = _start(client)
     details = text_of(client.get(f"{base}/details"))
     assert "Compte actuellement prélevé" in details and "FR76 **** **** **** **** 7890 189" in details
-    assert IBAN not in details and 'value="Hélène Dupré"' in details
+    assert IBAN not in details and "Êtes-vous titulaire du compte ?" in details
 
 
 def test_new_account_is_validated_like_at_subscription(app: Flask, client: FlaskClient, make_user: Any) -> None:
@@ -71,18 +71,21 @@ def test_new_account_is_validated_like_at_subscription(app: Flask, client: Flask
         "CH93 0076 2011 6238 5295 7": "Pour un compte hors de l'Espace économique européen",
     }
     for iban, message in cases.items():
-        response = submit(client, f"{base}/details", {"account_holder": "Hélène Dupré", "iban": iban, "bic": ""})
+        response = submit(client, f"{base}/details", {"holder_is_member": "yes", "iban": iban, "bic": ""})
         assert response.status_code == 422, iban
         page = text_of(response)
         assert message in page and "Erreur" in page, (iban, message)
-    empty = submit(client, f"{base}/details", {"account_holder": "", "iban": "", "bic": ""})
-    assert "Indiquez le nom du titulaire du compte." in text_of(empty)
+    empty = text_of(submit(client, f"{base}/details", {"iban": "", "bic": ""}))
+    assert "Indiquez si vous êtes titulaire du compte." in empty
+    other = text_of(submit(client, f"{base}/details", {"holder_is_member": "no", "iban": IBAN_SAME_BANK, "bic": ""}))
+    assert "Indiquez le nom du titulaire du compte." in other
+    assert "Indiquez l'adresse postale du titulaire du compte." in other
 
 
-def _change(app: Flask, client: FlaskClient, new_iban: str, holder: str = "Hélène Dupré") -> str:
+def _change(app: Flask, client: FlaskClient, new_iban: str) -> str:
     """Walk the journey up to the code page; returns the ceremony URL."""
     base = _start(client)
-    moved = submit(client, f"{base}/details", {"account_holder": holder, "iban": new_iban, "bic": ""})
+    moved = submit(client, f"{base}/details", {"holder_is_member": "yes", "iban": new_iban, "bic": ""})
     assert moved.headers["Location"].endswith("/review"), text_of(moved)
     review = text_of(client.get(f"{base}/review"))
     assert "Je vérifie mes nouvelles coordonnées" in review and new_iban not in review.replace(" ", "")
@@ -124,10 +127,10 @@ def test_code_then_new_version_same_rum_and_confirmation_email(app: Flask, clien
 
 def test_other_bank_is_an_smnda_amendment(app: Flask, client: FlaskClient, make_user: Any) -> None:
     mandate_id = _member(app, client, make_user)
-    ceremony = _change(app, client, IBAN_OTHER_BANK, holder="Marc Dupré")
+    ceremony = _change(app, client, IBAN_OTHER_BANK)
     post_code(client, ceremony, emailed_codes(app)[0])
     mandate = _mandate(app, mandate_id)
-    assert mandate.current.amendment == "agent" and mandate.current.details["holder"] == "Marc Dupré"
+    assert mandate.current.amendment == "agent" and mandate.current.details["holder"] == "Hélène Dupré"
     assert mandate.current.details["bic"] == "PSSTFRPP"  # found from the IBAN
 
 
@@ -162,7 +165,7 @@ def test_two_tabs_resume_one_change_and_nothing_is_amended_twice(
     # the other tab posts its old page after the signature: the journey is over, nothing changes
     late = client.post(
         f"{first}/details",
-        data={**fields, "account_holder": "X", "iban": IBAN_OTHER_BANK, "bic": "", "action": "next"},
+        data={**fields, "holder_is_member": "yes", "iban": IBAN_OTHER_BANK, "bic": "", "action": "next"},
     )
     assert late.status_code in (302, 303, 409)
     mandate = _mandate(app, mandate_id)

@@ -6,6 +6,8 @@ mandate in force when the journey started), the account from the journey's answe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from config.catalogue import Creditor
 from forms.identifiers import validate_ics
 from signing.providers.base import DocumentToSign
@@ -14,6 +16,17 @@ from wizard.subscription.documents import signing_place
 
 
 def build_rib_change_documents(ctx: DocumentContext) -> list[DocumentToSign]:
+    """The amended mandate the member signs (naming the holder they typed when the account is someone
+    else's: then it is their request, and the holder signs :func:`build_rib_change_holder_mandate`)."""
+    return [_rib_change_mandate(ctx, None)]
+
+
+def build_rib_change_holder_mandate(ctx: DocumentContext, holder: Mapping[str, str]) -> DocumentToSign:
+    """The amended mandate naming the account holder who is not the member as debtor, for them to sign."""
+    return _rib_change_mandate(ctx, holder)
+
+
+def _rib_change_mandate(ctx: DocumentContext, holder_identity: Mapping[str, str] | None) -> DocumentToSign:
     from signing.documents import mandate  # noqa: PLC0415 - ReportLab loads only when a PDF is rendered
 
     prefill, details = ctx.prefill, ctx.answers.get("details", {})
@@ -27,7 +40,7 @@ def build_rib_change_documents(ctx: DocumentContext) -> list[DocumentToSign]:
         name=configured.name, address=configured.address, ics=prefill.get("ics") or configured.ics,
         iban=configured.iban, bic=configured.bic, rum_prefix=configured.rum_prefix,
     )  # fmt: skip
-    address = prefill.get("address", "")
+    address = details.get("holder_address") or prefill.get("address", "")
     holder = details.get("account_holder", "")
     first, last = prefill.get("first_name", ""), prefill.get("last_name", "")
     # the member's own account: name and first name as at subscription; someone else's: the holder as typed
@@ -36,6 +49,11 @@ def build_rib_change_documents(ctx: DocumentContext) -> list[DocumentToSign]:
         if holder.casefold() in {f"{first} {last}".casefold(), f"{last} {first}".casefold()}
         else (holder, "")
     )
+    if details.get("holder_is_member") == "no" and details.get("holder_last_name"):
+        names = (details["holder_last_name"], details.get("holder_first_name", ""))
+    if holder_identity is not None:
+        names = (holder_identity.get("last_name", ""), holder_identity.get("first_name", ""))
+        address = holder_identity.get("address") or address
     data = mandate.MandateData(
         rum=rum,
         debtor_last_name=names[0],
@@ -48,10 +66,8 @@ def build_rib_change_documents(ctx: DocumentContext) -> list[DocumentToSign]:
         creditor=creditor,
         brand=ctx.catalogue.brand,
     )
-    return [
-        DocumentToSign(
-            "mandate", mandate.TITLE, "mandat-sepa-modification.pdf",
-            mandate.render_mandate(data, specimen=ctx.specimen),
-            {"template_version": mandate.TEMPLATE_VERSION, "rum": rum, "ics": creditor.ics},
-        )
-    ]  # fmt: skip
+    return DocumentToSign(
+        "mandate", mandate.TITLE, "mandat-sepa-modification.pdf",
+        mandate.render_mandate(data, specimen=ctx.specimen),
+        {"template_version": mandate.TEMPLATE_VERSION, "rum": rum, "ics": creditor.ics},
+    )  # fmt: skip

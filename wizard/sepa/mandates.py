@@ -155,7 +155,7 @@ def record_signed_mandate(session: Session, journey: Journey) -> SepaMandate | N
     the one the holder signed (:mod:`wizard.subscription.mandate_holder`): None until they have signed,
     then the holder is the debtor, with the RUM of the mandate they signed.
     """
-    if journey.is_preview:
+    if journey.is_preview or journey.flow_id != "subscription":  # a RIB change amends, it creates no mandate
         return None
     existing = mandate_of_journey(session, journey)
     if existing is not None:

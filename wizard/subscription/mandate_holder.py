@@ -7,14 +7,17 @@ six-digit code sent to the holder's email and a ticked certification seal the ma
 evidence (same PAdES seal as every signed document; the ceremony is :mod:`wizard.signatures.holder`, with the
 signing ceremony's code rules). The subscription is complete when both have signed (:func:`is_complete`);
 the member sees who is still to sign, can resend the link or change the holder; the SEPA export skips a
-mandate the holder has not signed (:func:`debit_allowed`). Nothing here commits: the request (or the CLI
-command) does.
+mandate the holder has not signed (:func:`debit_allowed`). Another journey carrying a mandate (« Modifier mon
+RIB », ``wizard.sepa.rib_change``) plugs in with :func:`register_journey`: same link, code and seal, its own
+mandate document, and its reaction to the signature through :func:`register_on_signed`. Nothing here
+commits: the request (or the CLI command) does.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Flask, current_app
@@ -45,12 +48,57 @@ def holder_signed(session: Session, journey: Journey) -> None:
         hook(session, journey)
 
 
+# --- the journeys whose mandate a holder signs -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HolderJourney:
+    """What another journey with a mandate (the RIB change) tells this service: whether the account is
+    someone else's, who holds it, and the mandate naming that holder as debtor."""
+
+    needs_holder: Callable[[Journey], bool]
+    holder: Callable[[Journey], dict[str, str]]
+    document: Callable[[Journey, dict[str, str], date], DocumentToSign]
+    #: the dashboard's « … — en attente de la signature du mandat par … »
+    waiting_prefix: str
+    #: False once the holder's signature could no longer take effect (e.g. the mandate changed meanwhile)
+    may_sign: Callable[[Session, Journey], bool] = lambda session, journey: True
+
+
+JOURNEYS_KEY = "wizard.mandate_holder_journeys"
+
+
+def register_journey(app: Flask, flow_id: str, spec: HolderJourney) -> None:
+    """Wired in ``wizard.app.register_feature_hooks`` (the subscription's own is built in)."""
+    app.extensions.setdefault(JOURNEYS_KEY, {})[flow_id] = spec
+
+
+def _subscription_document(journey: Journey, holder: dict[str, str], today: date) -> DocumentToSign:
+    return build_holder_mandate(steps.document_context(journey, today), holder)
+
+
+SUBSCRIPTION = HolderJourney(
+    needs_holder=lambda journey: not holder_is_member(steps.effective_answers(journey)),
+    holder=lambda journey: account_holder(steps.effective_answers(journey)),
+    document=_subscription_document,
+    waiting_prefix="Adhésion signée par vous",
+)
+
+
+def _spec(journey: Journey) -> HolderJourney | None:
+    if journey.flow_id == "subscription":
+        return SUBSCRIPTION
+    registered: dict[str, HolderJourney] = current_app.extensions.get(JOURNEYS_KEY, {})
+    return registered.get(journey.flow_id)
+
+
 # --- state -----------------------------------------------------------------------------------------------
 
 
 def needs_holder(journey: Journey) -> bool:
-    """The subscription's account is held by someone other than the member."""
-    return journey.flow_id == "subscription" and not holder_is_member(steps.effective_answers(journey))
+    """The journey's account (subscription, RIB change) is held by someone other than the member."""
+    spec = _spec(journey)
+    return spec is not None and spec.needs_holder(journey)
 
 
 def current_for(session: Session, journey: Journey) -> MandateHolderSignature | None:
@@ -63,9 +111,17 @@ def current_for(session: Session, journey: Journey) -> MandateHolderSignature | 
 
 
 def by_token(session: Session, token: str) -> MandateHolderSignature | None:
+    """The holder's signature of a link; a pending one that could no longer take effect is cancelled (its
+    link stops working, like a link replaced by another holder's)."""
     if not token or len(token) > 64:
         return None
-    return session.scalar(select(MandateHolderSignature).where(MandateHolderSignature.token == token))
+    record = session.scalar(select(MandateHolderSignature).where(MandateHolderSignature.token == token))
+    if record is not None and record.status == HolderStatus.PENDING.value:
+        spec = _spec(record.journey)
+        if spec is not None and not spec.may_sign(session, record.journey):
+            record.status = HolderStatus.CANCELLED.value
+            session.flush()
+    return record
 
 
 def is_complete(session: Session, journey: Journey) -> bool:
@@ -91,7 +147,9 @@ def waiting_label(session: Session, journey: Journey) -> str | None:
     if record is not None and record.status == HolderStatus.SIGNED.value:
         return None
     who = record.holder_name if record is not None else "le titulaire du compte"
-    return f"Adhésion signée par vous — en attente de la signature du mandat de prélèvement par {who}"
+    spec = _spec(journey)
+    prefix = spec.waiting_prefix if spec is not None else SUBSCRIPTION.waiting_prefix
+    return f"{prefix} — en attente de la signature du mandat de prélèvement par {who}"
 
 
 # --- the document ------------------------------------------------------------------------------------------
@@ -99,8 +157,8 @@ def waiting_label(session: Session, journey: Journey) -> str | None:
 
 def mandate_document(record: MandateHolderSignature, today: date | None = None) -> DocumentToSign:
     """The mandate naming the holder as debtor, as the holder sees and signs it."""
-    context = steps.document_context(record.journey, today or paris_today())
-    return build_holder_mandate(context, dict(record.holder))
+    spec = _spec(record.journey) or SUBSCRIPTION
+    return spec.document(record.journey, dict(record.holder), today or paris_today())
 
 
 # --- opening, resending, changing --------------------------------------------------------------------------
@@ -115,7 +173,7 @@ def open_for(session: Session, journey: Journey, holder: dict[str, str] | None =
         )
     ):
         earlier.status = HolderStatus.CANCELLED.value
-    identity = holder or account_holder(steps.effective_answers(journey))
+    identity = holder or (_spec(journey) or SUBSCRIPTION).holder(journey)
     record = MandateHolderSignature(
         journey=journey, token=secrets.token_urlsafe(32), status=HolderStatus.PENDING.value, holder=identity, rum=""
     )
@@ -137,6 +195,7 @@ def send_link(session: Session, record: MandateHolderSignature) -> None:
             "holder_name": record.holder_name,
             "member_name": journey.owner.full_name,
             "link": public_url("mandate_holder.page", token=record.token),
+            "rib_change": journey.flow_id != "subscription",
         },
         journey=journey,
     )
