@@ -7,7 +7,9 @@ only add and flush; the unit of work is committed in ONE place:
   acknowledged that is not committed. A concurrent update found at that moment becomes the « page
   n'était plus à jour » outcome (rolled back, sent back to the page), never a 500;
 * a CLI command or any other app context: when it ends without an exception (:func:`_close_session`);
-  a queue worker commits each item it processes (:func:`commit_item`), each item being its own unit.
+  a queue worker commits each item it processes (:func:`commit_item`), each item being its own unit;
+  :func:`drain_due` is the claim-one, handle-one, count loop the workers share and :func:`poll` the loop of
+  their ``run`` commands (``--once`` or every ``--interval`` seconds).
 
 An exception anywhere rolls everything back: a failed request never half-writes.
 
@@ -18,7 +20,11 @@ session is then rolled back at the boundary instead of committed. The HR preview
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, flash, g, redirect, request
 from sqlalchemy import Engine, create_engine, event
@@ -104,6 +110,48 @@ def db_engine(app: Flask | None = None) -> Engine:
 def commit_item(session: Session) -> None:
     """A queue worker's unit of work: one outbox message, one reminder — committed as soon as it is done."""
     session.commit()
+
+
+Item = TypeVar("Item")
+
+
+def drain_due(
+    session: Session,
+    claim: Callable[[Session, datetime], Item | None],
+    handle: Callable[[Session, Item, datetime], bool],
+    *,
+    now: Callable[[], datetime],
+    limit: int | None = None,
+) -> tuple[int, int]:
+    """Claim one due item, handle it (``handle`` commits it), again until none is due or ``limit`` is reached.
+
+    Returns how many were handled and how many failed (``handle`` returned False: the item waits for its
+    next attempt). ``now`` is read again for every item, so a long drain never works from a stale clock.
+    """
+    done = failed = 0
+    for _ in range(limit) if limit is not None else itertools.count():
+        moment = now()
+        item = claim(session, moment)
+        if item is None:
+            break
+        if handle(session, item, moment):
+            done += 1
+        else:
+            failed += 1
+    commit_item(session)
+    return done, failed
+
+
+def poll(work: Callable[[], str | None], *, once: bool, interval: float, report: Callable[[str], Any]) -> None:
+    """A worker command's loop: do what is due, report it (when there is something to say), then stop when
+    ``once`` or sleep ``interval`` seconds and start again."""
+    while True:
+        message = work()
+        if message:
+            report(message)
+        if once:
+            return
+        time.sleep(interval)
 
 
 def _commit_request(response: Response) -> Response:

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from wizard.account import consents
 from wizard.account.retention import delete_journeys
-from wizard.db import commit_item, db_session
+from wizard.db import commit_item, db_session, drain_due, poll
 from wizard.entry import accounts, tokens
 from wizard.entry.passwords import verify_password
 from wizard.mail.queue import queue_email
@@ -354,17 +354,20 @@ def claim_next(session: Session) -> DataExport | None:
 
 
 def drain(session: Session, *, pause: float = 0.0, on_done: Callable[[DataExport], None] | None = None) -> int:
-    done = 0
-    while (export := claim_next(session)) is not None:
+    """Build every waiting export, one committed unit each; one that fails is marked failed, not retried."""
+
+    def build(session: Session, export: DataExport, _now: datetime) -> bool:
         try:
             build_export(session, export, pause=pause)
         except Exception as error:
             session.rollback()
             export.status, export.error = ExportStatus.FAILED, f"{type(error).__name__}: {error}"[:500]
             commit_item(session)
-        done += 1
         if on_done:
             on_done(export)
+        return True
+
+    done, _failed = drain_due(session, lambda session, _now: claim_next(session), build, now=utcnow)
     return done
 
 
@@ -378,13 +381,12 @@ def cli_group() -> None:
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between two polls.")
 @with_appcontext
 def run_command(once: bool, interval: float) -> None:
-    while True:
+
+    def work() -> str | None:
         done = drain(db_session())
-        if done:
-            click.echo(f"Archives préparées : {done}.")
-        if once:
-            return
-        time.sleep(interval)
+        return f"Archives préparées : {done}." if done else None
+
+    poll(work, once=once, interval=interval, report=click.echo)
 
 
 # --- closing an account ------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ demo inbox (``/boite-de-reception``), otherwise they stay pending until SMTP is 
 from __future__ import annotations
 
 import smtplib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,7 +27,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wizard.db import commit_item, db_session
+from wizard.db import commit_item, db_session, drain_due, poll
 from wizard.models import OutboxMessage, OutboxStatus, utcnow
 
 MAX_ATTEMPTS = 8
@@ -161,18 +160,12 @@ def purge_body(message: OutboxMessage) -> None:
 
 def drain(session: Session, sender: Sender, *, now: Callable[[], datetime] = utcnow, limit: int = 1000) -> DrainResult:
     """Deliver every message due now (at most ``limit``); a message failing now waits for its next attempt."""
-    result = DrainResult()
-    for _ in range(limit):
-        moment = now()
-        message = claim_next(session, moment)
-        if message is None:
-            break
-        if deliver_one(session, message, sender, moment):
-            result.sent += 1
-        else:
-            result.failed += 1
-    commit_item(session)
-    return result
+
+    def deliver(session: Session, message: OutboxMessage, moment: datetime) -> bool:
+        return deliver_one(session, message, sender, moment)
+
+    sent, failed = drain_due(session, claim_next, deliver, now=now, limit=limit)
+    return DrainResult(sent=sent, failed=failed)
 
 
 @click.group("outbox", help="Email outbox.")
@@ -189,10 +182,11 @@ def run_command(once: bool, interval: float) -> None:
     if sender is None:
         click.echo("Aucun serveur SMTP configuré (SMTP_HOST) : les e-mails restent en attente.")
         return
-    while True:
+
+    def work() -> str | None:
         result = drain(db_session(), sender)
         if result.sent or result.failed:
-            click.echo(f"E-mails envoyés : {result.sent} ; en échec (nouvel essai prévu) : {result.failed}.")
-        if once:
-            return
-        time.sleep(interval)
+            return f"E-mails envoyés : {result.sent} ; en échec (nouvel essai prévu) : {result.failed}."
+        return None
+
+    poll(work, once=once, interval=interval, report=click.echo)

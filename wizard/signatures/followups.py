@@ -17,7 +17,6 @@ comes first: both go through ``confirm``, which records a completion exactly onc
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from signing.providers.base import ProviderBusy, ProviderError, SigningStatus
-from wizard.db import commit_item, db_session
+from wizard.db import commit_item, db_session, drain_due, poll
 from wizard.models import Actor, SignatureRequest, utcnow
 from wizard.signatures import confirmation, evidence, requests
 from wizard.signatures.providers import provider_for
@@ -117,18 +116,8 @@ def _failed(session: Session, request_id: int, error: ProviderError, now: dateti
 
 def run_due(session: Session, *, now: Callable[[], datetime] = utcnow, limit: int = 200) -> FollowupResult:
     """Every follow-up due now (at most ``limit``); one failing now waits for its next attempt."""
-    result = FollowupResult()
-    for _ in range(limit):
-        moment = now()
-        request = claim_next(session, moment)
-        if request is None:
-            break
-        if perform(session, request, moment):
-            result.done += 1
-        else:
-            result.failed += 1
-    commit_item(session)
-    return result
+    done, failed = drain_due(session, claim_next, perform, now=now, limit=limit)
+    return FollowupResult(done=done, failed=failed)
 
 
 @click.group("signatures", help="Electronic signatures: background work.")
@@ -141,12 +130,11 @@ def cli_group() -> None:
 @click.option("--interval", default=10.0, show_default=True, help="Seconds between two polls.")
 @with_appcontext
 def run_command(once: bool, interval: float) -> None:
-    while True:
+
+    def work() -> str | None:
         result = run_due(db_session())
         if result.done or result.failed:
-            click.echo(
-                f"Signatures : {result.done} suivi(s) effectué(s) ; {result.failed} en échec (nouvel essai prévu)."
-            )
-        if once:
-            return
-        time.sleep(interval)
+            return f"Signatures : {result.done} suivi(s) effectué(s) ; {result.failed} en échec (nouvel essai prévu)."
+        return None
+
+    poll(work, once=once, interval=interval, report=click.echo)
