@@ -11,14 +11,15 @@ from datetime import date
 
 from reportlab.platypus import Flowable
 
-from config.catalogue import Brand, default_catalogue
+from config.catalogue import Brand
 from config.formats import euros, short_date
 from signing.documents.layout import (
-    CONTENT_WIDTH,
     DocumentInfo,
     Identity,
+    column_widths,
+    default_brand,
     heading,
-    identity_rows,
+    identity_block,
     key_values,
     para,
     render_document,
@@ -29,10 +30,6 @@ from signing.documents.layout import (
 
 TEMPLATE_VERSION = "2026.1"
 TITLE = "Avenant au contrat — changement de situation familiale"
-
-
-def _default_brand() -> Brand:
-    return default_catalogue().brand
 
 
 @dataclass(frozen=True)
@@ -62,7 +59,7 @@ class AmendmentData:
     level_label: str
     signed_on: date
     place: str = ""
-    brand: Brand = field(default_factory=_default_brand)
+    brand: Brand = field(default_factory=default_brand)
 
 
 def _amount(cents: int | None) -> str:
@@ -74,12 +71,10 @@ def _story(data: AmendmentData) -> list[Flowable]:
     rows = [["Bénéficiaire", "Avant", "À compter du " + short_date(data.effective_date)]]
     rows += [[r.label, _amount(r.before_cents), _amount(r.after_cents)] for r in data.rows]
     rows.append(["Cotisation mensuelle totale", euros(data.before_cents), euros(data.after_cents)])
-    widths = [CONTENT_WIDTH * share for share in (0.5, 0.22, 0.28)]
     return [
         title(TITLE),
         para(f"Contrat : {data.contract_name} — formule {data.level_label}"),
-        heading("L'adhérent(e)"),
-        key_values(identity_rows(data.member)[:5]),
+        *identity_block("L'adhérent(e)", data.member, rows=5),
         heading("Le changement déclaré"),
         key_values([
             ("Événement", data.event_label),
@@ -89,7 +84,7 @@ def _story(data: AmendmentData) -> list[Flowable]:
         ]),
         para(data.timing_note),
         heading("Votre cotisation mensuelle"),
-        table(rows, widths=widths),
+        table(rows, widths=column_widths(0.5, 0.22, 0.28)),
         para(
             f"Nouvelle cotisation mensuelle : {euros(data.after_cents)} à compter du "
             f"{short_date(data.effective_date)} (auparavant {euros(data.before_cents)})."

@@ -7,16 +7,17 @@ from datetime import date
 
 from reportlab.platypus import Flowable, KeepTogether
 
-from config.catalogue import Brand, default_catalogue
+from config.catalogue import Brand
 from config.formats import euros, long_date, short_date
 from signing.documents.layout import (
-    CONTENT_WIDTH,
     AmountLine,
     Consent,
     Contact,
     DocumentInfo,
     Identity,
+    column_widths,
     contact_rows,
+    default_brand,
     heading,
     identity_rows,
     key_values,
@@ -31,10 +32,6 @@ from signing.documents.layout import (
 
 TEMPLATE_VERSION = "2026.2"
 TITLE = "Bulletin d'adhésion"
-
-
-def _default_brand() -> Brand:
-    return default_catalogue().brand
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ class BulletinData:
     #: télétransmission, partner offers… each with the exact text shown and the answer
     consents: tuple[Consent, ...] = ()
     regime_label: str = ""
-    brand: Brand = field(default_factory=_default_brand)
+    brand: Brand = field(default_factory=default_brand)
     #: « Conjoint(e) marié(e)… », « Partenaire de PACS », « Concubin(e) »: the partner's link to the member
     partner_link: str = ""
     #: children covered past 21 because of their situation, each with the proof the member must send
@@ -101,7 +98,7 @@ def _situations(data: BulletinData) -> list[Flowable]:
     rows += [[f"{c.name} ({c.age} ans)", c.situation, c.proof] for c in data.child_situations]
     return [
         heading("Enfants couverts au-delà de 21 ans"),
-        table(rows, widths=[CONTENT_WIDTH * 0.3, CONTENT_WIDTH * 0.25, CONTENT_WIDTH * 0.45]),
+        table(rows, widths=column_widths(0.3, 0.25, 0.45)),
         para(
             "Je certifie sur l'honneur l'exactitude de la situation déclarée pour chacun de ces enfants à la date "
             "d'effet de mon adhésion. Je m'engage à envoyer le justificatif indiqué dans les 30 jours, puis chaque "
@@ -132,7 +129,7 @@ def _consents(data: BulletinData) -> list[Flowable]:
     if not data.consents:
         return []
     rows = [["Consentement", "Réponse"]] + [[c.text, yes_no(c.accepted)] for c in data.consents]
-    return [heading("Consentements"), table(rows, widths=[CONTENT_WIDTH * 0.84, CONTENT_WIDTH * 0.16])]
+    return [heading("Consentements"), table(rows, widths=column_widths(0.84, 0.16))]
 
 
 def _story(data: BulletinData) -> list[Flowable]:

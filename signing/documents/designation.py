@@ -13,15 +13,15 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable
 
-from config.catalogue import Brand, default_catalogue
+from config.catalogue import Brand
 from config.formats import percent, short_date
 from signing.documents.layout import (
-    CONTENT_WIDTH,
     DocumentInfo,
     Identity,
+    column_widths,
+    default_brand,
     heading,
-    identity_rows,
-    key_values,
+    identity_block,
     or_dash,
     para,
     render_document,
@@ -32,10 +32,6 @@ from signing.documents.layout import (
 
 TEMPLATE_VERSION = "2026.2"
 TITLE = "Désignation de bénéficiaires"
-
-
-def _default_brand() -> Brand:
-    return default_catalogue().brand
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ class DesignationData:
     signed_on: date
     #: empty for the standard clause
     beneficiaries: tuple[Beneficiary, ...] = ()
-    brand: Brand = field(default_factory=_default_brand)
+    brand: Brand = field(default_factory=default_brand)
     #: the member's number with the insurer (printed with the identity)
     member_number: str = ""
     #: what happens to a predeceased beneficiary's share within a rank (particular designations)
@@ -82,16 +78,14 @@ def _beneficiaries(data: DesignationData) -> list[Flowable]:
     for b in sorted(data.beneficiaries, key=lambda item: item.rank):
         name = f"{b.last_name} {b.first_names}" + (f" (née/né {b.birth_name})" if b.birth_name else "")
         rows.append([str(b.rank), name, _born(b), or_dash(b.address), b.relationship, percent(b.share_percent)])
-    widths = [CONTENT_WIDTH * share for share in (0.08, 0.26, 0.17, 0.23, 0.14, 0.12)]
-    return [heading("Bénéficiaires désignés"), table(rows, widths=widths)]
+    return [heading("Bénéficiaires désignés"), table(rows, widths=column_widths(0.08, 0.26, 0.17, 0.23, 0.14, 0.12))]
 
 
 def _story(data: DesignationData) -> list[Flowable]:
     return [
         title(TITLE),
         para(f"Contrat : {data.contract_name}"),
-        heading("L'assuré(e)"),
-        key_values([*identity_rows(data.member)[:6], ("N° d'adhérent", or_dash(data.member_number))]),
+        *identity_block("L'assuré(e)", data.member, rows=6, extra=[("N° d'adhérent", or_dash(data.member_number))]),
         heading(data.mode_label),
         para("En cas de décès, je désigne comme bénéficiaire(s) du capital :"),
         para(data.clause_text),

@@ -11,7 +11,7 @@ from datetime import date
 
 from reportlab.platypus import Flowable
 
-from config.catalogue import Brand, DispenseReason, default_catalogue
+from config.catalogue import Brand, DispenseReason
 from config.formats import long_date
 from signing.documents.layout import (
     Contact,
@@ -19,6 +19,7 @@ from signing.documents.layout import (
     Identity,
     checkbox,
     contact_rows,
+    default_brand,
     heading,
     identity_rows,
     key_values,
@@ -43,10 +44,6 @@ RENOUNCE_TEXT = (
 )
 
 
-def _default_brand() -> Brand:
-    return default_catalogue().brand
-
-
 @dataclass(frozen=True)
 class DispenseData:
     contract_name: str
@@ -59,7 +56,7 @@ class DispenseData:
     signed_on: date
     end_date: date | None = None
     other_insurer: str = ""
-    brand: Brand = field(default_factory=_default_brand)
+    brand: Brand = field(default_factory=default_brand)
 
     def __post_init__(self) -> None:
         if all(reason.code != self.chosen_reason for reason in self.reasons):

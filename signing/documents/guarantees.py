@@ -6,18 +6,23 @@ from dataclasses import dataclass, field
 
 from reportlab.platypus import Flowable
 
-from config.catalogue import Brand, Catalogue, GuaranteeRow, Level, default_catalogue
-from signing.documents.layout import CONTENT_WIDTH, DocumentInfo, para, render_document, styles, table, title
+from config.catalogue import Brand, Catalogue, GuaranteeRow, Level
+from signing.documents.layout import (
+    CONTENT_WIDTH,
+    DocumentInfo,
+    default_brand,
+    para,
+    render_document,
+    styles,
+    table,
+    title,
+)
 
 TEMPLATE_VERSION = "2026.1"
 TITLE = "Tableau de garanties"
 BR_NOTE = (
     "BR : base de remboursement de la Sécurité sociale. Les montants incluent le remboursement de la Sécurité sociale."
 )
-
-
-def _default_brand() -> Brand:
-    return default_catalogue().brand
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class GuaranteesData:
     rows: tuple[GuaranteeRow, ...]
     #: level code of the member's choice, marked in the header; None for the generic table
     chosen_level: str | None = None
-    brand: Brand = field(default_factory=_default_brand)
+    brand: Brand = field(default_factory=default_brand)
 
 
 def guarantees_from_catalogue(catalogue: Catalogue, chosen_level: str | None = None) -> GuaranteesData:

@@ -31,7 +31,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from config.catalogue import Brand
+from config.catalogue import Brand, default_catalogue
 from config.formats import short_date
 from signing.documents.pdfa import to_pdfa3b
 
@@ -148,6 +148,23 @@ class Consent:
 
 def or_dash(value: str) -> str:
     return value or "—"
+
+
+def default_brand() -> Brand:
+    """The catalogue's brand: what a document prints when its data names none."""
+    return default_catalogue().brand
+
+
+def column_widths(*shares: float) -> list[float]:
+    """Table column widths as shares of the text width (e.g. ``column_widths(0.5, 0.5)``)."""
+    return [CONTENT_WIDTH * share for share in shares]
+
+
+def identity_block(
+    title_text: str, person: Identity, *, rows: int | None = None, extra: Iterable[tuple[str, str]] = ()
+) -> list[Flowable]:
+    """« L'adhérent(e) » / « L'assuré(e) »: a heading, then the first ``rows`` identity rows and any ``extra``."""
+    return [heading(title_text), key_values([*identity_rows(person)[:rows], *extra])]
 
 
 def identity_rows(person: Identity) -> list[tuple[str, str]]:

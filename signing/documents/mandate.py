@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable
 from config.catalogue import Brand, Creditor, default_catalogue
 from signing.documents.layout import (
     DocumentInfo,
+    default_brand,
     group_iban,
     heading,
     key_values,
@@ -28,10 +29,6 @@ from signing.documents.layout import (
 TEMPLATE_VERSION = "2026.2"
 TITLE = "Mandat de prélèvement SEPA"
 PAYMENT_TYPE = "Paiement récurrent"
-
-
-def _default_brand() -> Brand:
-    return default_catalogue().brand
 
 
 def _default_creditor() -> Creditor:
@@ -49,7 +46,7 @@ class MandateData:
     signed_on: date
     bic: str = ""
     creditor: Creditor = field(default_factory=_default_creditor)
-    brand: Brand = field(default_factory=_default_brand)
+    brand: Brand = field(default_factory=default_brand)
     #: who signs: the debtor, i.e. the account holder (the member, or the holder they named)
     signer_caption: str = "Signature du débiteur"
 

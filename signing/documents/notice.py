@@ -10,9 +10,18 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
-from config.catalogue import CATALOGUE_PATH, Brand, default_catalogue
+from config.catalogue import CATALOGUE_PATH, Brand
 from config.formats import long_date
-from signing.documents.layout import DocumentInfo, heading, key_values, para, render_document, styles, title
+from signing.documents.layout import (
+    DocumentInfo,
+    default_brand,
+    heading,
+    key_values,
+    para,
+    render_document,
+    styles,
+    title,
+)
 
 TEMPLATE_VERSION = "2026.1"
 TITLE = "Notice d'information"
@@ -45,17 +54,13 @@ def default_notice_text() -> NoticeText:
     return load_notice_text()
 
 
-def _default_brand() -> Brand:
-    return default_catalogue().brand
-
-
 @dataclass(frozen=True)
 class NoticeData:
     contract_name: str
     text: NoticeText = field(default_factory=default_notice_text)
     #: shown when known; the generic notice (before any journey) has none
     effective_date: date | None = None
-    brand: Brand = field(default_factory=_default_brand)
+    brand: Brand = field(default_factory=default_brand)
 
 
 def _fill(template: str, data: NoticeData) -> str:

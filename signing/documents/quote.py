@@ -7,11 +7,12 @@ from datetime import date
 
 from reportlab.platypus import Flowable
 
-from config.catalogue import Brand, default_catalogue
+from config.catalogue import Brand
 from config.formats import euros, long_date, short_date
 from signing.documents.layout import (
     CONTENT_WIDTH,
     DocumentInfo,
+    default_brand,
     heading,
     key_values,
     para,
@@ -22,10 +23,6 @@ from signing.documents.layout import (
 
 TEMPLATE_VERSION = "2026.1"
 TITLE = "Devis"
-
-
-def _default_brand() -> Brand:
-    return default_catalogue().brand
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,7 @@ class QuoteData:
     people: tuple[QuotePerson, ...]
     levels: tuple[QuoteLevel, ...]
     employer_note: str = ""
-    brand: Brand = field(default_factory=_default_brand)
+    brand: Brand = field(default_factory=default_brand)
 
     def __post_init__(self) -> None:
         for level in self.levels:

@@ -13,11 +13,12 @@ from typing import Protocol
 
 from reportlab.platypus import Flowable
 
-from config.catalogue import Brand, Creditor, default_catalogue
+from config.catalogue import Brand, Creditor
 from config.formats import euros, long_date, short_date
 from signing.documents.layout import (
-    CONTENT_WIDTH,
     DocumentInfo,
+    column_widths,
+    default_brand,
     heading,
     key_values,
     para,
@@ -43,10 +44,6 @@ class ScheduledDebit(Protocol):
     def label(self) -> str: ...
 
 
-def _default_brand() -> Brand:
-    return default_catalogue().brand
-
-
 @dataclass(frozen=True)
 class ScheduleData:
     contract_name: str
@@ -61,7 +58,7 @@ class ScheduleData:
     version: int = 1
     #: next year's échéancier (it adds debits) rather than a replacement after a change
     renewal: bool = False
-    brand: Brand = field(default_factory=_default_brand)
+    brand: Brand = field(default_factory=default_brand)
 
     @property
     def creditor(self) -> Creditor:
@@ -84,7 +81,6 @@ def _story(data: ScheduleData) -> list[Flowable]:
     rows = [["Date de prélèvement", "Période", "Montant"]]
     rows += [[short_date(d.due_date), d.label, euros(d.amount_cents)] for d in data.debits]
     rows.append(["Total", "", euros(sum(d.amount_cents for d in data.debits))])
-    widths = [CONTENT_WIDTH * 0.25, CONTENT_WIDTH * 0.5, CONTENT_WIDTH * 0.25]
     return [
         title(TITLE),
         para(_intro(data)),
@@ -95,7 +91,7 @@ def _story(data: ScheduleData) -> list[Flowable]:
             ("Version de l'échéancier", str(data.version)),
         ]),
         heading("Vos prélèvements"),
-        table(rows, widths=widths, bold_last=True),
+        table(rows, widths=column_widths(0.25, 0.5, 0.25), bold_last=True),
         heading("Mandat de prélèvement"),
         key_values([
             ("Créancier", data.creditor.name),
