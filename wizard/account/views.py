@@ -7,6 +7,7 @@ Thin views: load the member's row, call one service function (``wizard.account.s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -29,6 +30,7 @@ from wizard.account.service import Saved
 from wizard.db import db_session
 from wizard.entry import tokens
 from wizard.legal.pages import legal_facts
+from wizard.models import Actor
 from wizard.web import current_actor, me, member_required
 
 bp = Blueprint("member_account", __name__, url_prefix="/mon-compte")
@@ -69,6 +71,11 @@ def home() -> str:
     )  # fmt: skip
 
 
+def _form(form_class: Any, saved: dict[str, Any]) -> Any:
+    """The page's form: the saved values on GET, what was typed on POST."""
+    return form_class(data=saved) if request.method == "GET" else form_class()
+
+
 def _edit(form: Any, template: str, title: str, save: Any) -> Response | tuple[str, int] | str:
     """GET shows the form; POST validates, saves, and re-shows the typed values on error or staleness."""
     session = db_session()
@@ -95,7 +102,7 @@ def address() -> Response | tuple[str, int] | str:
     session = db_session()
     profile = member_account.profile_of(session, me())
     data = {k: getattr(profile, k) for k in ("address_line1", "address_line2", "postal_code", "commune")}
-    form = AddressForm(data=data) if request.method == "GET" else AddressForm()
+    form = _form(AddressForm, data)
     return _edit(form, "account/address.html", "Mon adresse postale",
                  lambda s, u, f, r: member_account.update_address(s, u, f.cleaned(), r, current_actor()))  # fmt: skip
 
@@ -109,7 +116,7 @@ def phones() -> Response | tuple[str, int] | str:
         "mobile_phone": display_phone(profile.mobile_phone),
         "landline_phone": display_phone(profile.landline_phone),
     }
-    form = PhonesForm(data=data) if request.method == "GET" else PhonesForm()
+    form = _form(PhonesForm, data)
     return _edit(form, "account/phones.html", "Mes numéros de téléphone",
                  lambda s, u, f, r: member_account.update_phones(s, u, f.cleaned(), r, current_actor()))  # fmt: skip
 
@@ -119,11 +126,7 @@ def phones() -> Response | tuple[str, int] | str:
 def paperless() -> Response | tuple[str, int] | str:
     session = db_session()
     profile = member_account.profile_of(session, me())
-    form = (
-        PaperlessForm(data={"mode": "online" if profile.paperless else "post"})
-        if request.method == "GET"
-        else PaperlessForm()
-    )
+    form = _form(PaperlessForm, {"mode": "online" if profile.paperless else "post"})
 
     def save(s: Any, u: Any, f: Any, r: str | None) -> Saved:
         return member_account.set_paperless(s, u, f.mode.data == "online", r, current_actor())
@@ -154,19 +157,25 @@ def contact_email() -> Response | tuple[str, int] | str:
     return render_template("account/contact_email.html", page_title="Mon adresse mail", form=form, profile=profile)
 
 
-def _link_problem() -> Response:
-    page = render_template("entry/link_problem.html", title="Lien de confirmation expiré", message=LINK_EXPIRED)
-    return make_response(page, 400)
+#: a service applying an email change from its link
+Confirm = Callable[[Session, str, Actor], member_account.EmailChange]
+
+
+def _confirm_link(confirm: Confirm, token: str, what: str) -> Response | str:
+    """A confirmation link of an email change: apply it, or say the link expired (nothing changed)."""
+    try:
+        change = confirm(db_session(), token, current_actor())
+    except tokens.LinkInvalid:
+        page = render_template("entry/link_problem.html", title="Lien de confirmation expiré", message=LINK_EXPIRED)
+        return make_response(page, 400)
+    return render_template(
+        "account/email_confirmed.html", page_title="Adresse confirmée", what=what, email=change.new_email
+    )
 
 
 @bp.get("/email-de-contact/confirmer/<token>")
 def confirm_contact_email(token: str) -> Response | str:
-    try:
-        change = member_account.confirm_contact_email(db_session(), token, current_actor())
-    except tokens.LinkInvalid:
-        return _link_problem()
-    return render_template("account/email_confirmed.html", page_title="Adresse confirmée",
-                           what="adresse e-mail de contact", email=change.new_email)  # fmt: skip
+    return _confirm_link(member_account.confirm_contact_email, token, "adresse e-mail de contact")
 
 
 @bp.route("/email-de-connexion", methods=["GET", "POST"])
@@ -189,12 +198,7 @@ def login_email() -> Response | tuple[str, int] | str:
 
 @bp.get("/email-de-connexion/confirmer/<token>")
 def confirm_login_email(token: str) -> Response | str:
-    try:
-        change = member_account.confirm_login_email(db_session(), token, current_actor())
-    except tokens.LinkInvalid:
-        return _link_problem()
-    return render_template("account/email_confirmed.html", page_title="Adresse confirmée",
-                           what="email de connexion", email=change.new_email)  # fmt: skip
+    return _confirm_link(member_account.confirm_login_email, token, "email de connexion")
 
 
 # --- consents ----------------------------------------------------------------------------------------------
