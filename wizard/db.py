@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, flash, g, redirect, request
@@ -113,6 +113,16 @@ def commit_item(session: Session) -> None:
 
 
 Item = TypeVar("Item")
+
+#: a worker's first retry waits a minute, then twice as long each time, never more than 6 hours
+FIRST_RETRY_SECONDS = 60
+MAX_RETRY_SECONDS = 6 * 3600
+
+
+def retry_delay(attempts: int, retry_after: int | None = None) -> timedelta:
+    """1 min, 2 min, 4 min… capped at 6 h, and never sooner than a server's ``Retry-After`` (seconds)."""
+    backoff = min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
+    return timedelta(seconds=max(backoff, retry_after or 0))
 
 
 def drain_due(

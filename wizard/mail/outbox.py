@@ -16,7 +16,7 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any, Protocol
@@ -27,12 +27,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wizard.db import commit_item, db_session, drain_due, poll
+from wizard.db import commit_item, db_session, drain_due, poll, retry_delay
 from wizard.models import OutboxMessage, OutboxStatus, utcnow
 
 MAX_ATTEMPTS = 8
-FIRST_RETRY_SECONDS = 60
-MAX_RETRY_SECONDS = 6 * 3600
 DEMO_INBOX = "demo_inbox"
 
 
@@ -99,11 +97,6 @@ def configured_sender(config: dict[str, Any] | Any = None) -> Sender | None:
     if settings.get("DEMO_MAILBOX"):
         return DemoInboxSender()
     return None
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """1 min, 2 min, 4 min… capped at 6 h."""
-    return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS))
 
 
 @dataclass

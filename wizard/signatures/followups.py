@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import click
 from flask.cli import with_appcontext
@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from signing.providers.base import ProviderBusy, ProviderError, SigningStatus
-from wizard.db import commit_item, db_session, drain_due, poll
+from wizard.db import commit_item, db_session, drain_due, poll, retry_delay
 from wizard.models import Actor, SignatureRequest, utcnow
 from wizard.signatures import confirmation, evidence, requests
 from wizard.signatures.providers import provider_for
@@ -35,16 +35,8 @@ from wizard.signatures.providers import provider_for
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-FIRST_RETRY_SECONDS = 60
-MAX_RETRY_SECONDS = 6 * 3600
 #: who records a completion found by the worker, in the journey's history
 WORKER = Actor(user_id=None, ip=None, user_agent="flask signatures run")
-
-
-def retry_delay(attempts: int, retry_after: int | None = None) -> timedelta:
-    """1 min, 2 min, 4 min… capped at 6 h, and never sooner than the provider's ``Retry-After``."""
-    backoff = min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
-    return timedelta(seconds=max(backoff, retry_after or 0))
 
 
 @dataclass
