@@ -65,8 +65,16 @@ def test_rib_change_refuses_a_blank_holder(app: Flask, client: FlaskClient, make
     journey_url = client.post("/mon-contrat/rib", data={"csrf_token": token}).headers["Location"]
     step_url = str(client.get(journey_url).headers["Location"])
     assert step_url.endswith("/details"), step_url
-    response = submit(client, step_url, {"account_holder": blank, "iban": IBAN_OTHER_BANK, "bic": ""})
-    _refused(response, "Indiquez le nom du titulaire du compte.")
+    holder = {
+        "holder_is_member": "no", "holder_civilite": "M", "holder_first_name": "Marc-Antoine",
+        "holder_email": "marc-antoine@example.fr", "holder_address": "4 rue du Port, 98714 Papeete",
+        "iban": IBAN_OTHER_BANK, "bic": "",
+    }  # fmt: skip
+    _refused(submit(client, step_url, {**holder, "holder_last_name": blank}), "Indiquez le nom du titulaire du compte.")
+    _refused(
+        submit(client, step_url, {**holder, "holder_last_name": "Dupré", "holder_first_name": blank}),
+        "Indiquez le prénom du titulaire du compte.",
+    )
 
 
 @pytest.mark.parametrize("blank", BLANKS)
