@@ -43,7 +43,7 @@ def test_recap_of_needs_and_deadline(app: Flask, client: FlaskClient, make_user:
                          ("Enfants couverts", "Oui — 2"), ("Montant mensuel", "46,00 €")):  # fmt: skip
         assert f"<dt>{label}</dt><dd>{value}</dd>" in page, label
     assert "<dt>Date du devis</dt>" in page
-    assert "Vous avez jusqu'au" in page and "affilié(e) automatiquement au contrat" in page
+    assert "Vous avez jusqu'au" in page and "affilié(e) automatiquement au « " in page
     assert "sur la couverture de base" in page
     assert 'href="/j/' in page and "Continuer" in page
 
