@@ -28,8 +28,9 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from config.catalogue import default_catalogue
+from config.formats import euros
 from signing.documents.bulletin import BulletinData, render_bulletin
-from signing.documents.layout import AmountLine, Consent, Contact, Identity, euros, font_path, identity_rows
+from signing.documents.layout import AmountLine, Consent, Contact, Identity, font_path, identity_rows
 from signing.documents.mandate import MandateData, authorisation_text, render_mandate
 from signing.documents.notice import NoticeData, render_notice
 from signing.pki import Pki, ensure_pki

@@ -110,7 +110,7 @@ def seal_pdf(
     style = TextStampStyle(
         stamp_text=text,
         border_width=1,
-        text_box_style=TextBoxStyle(font=_StampFont()),
+        text_box_style=TextBoxStyle(font=_StampFont(text)),
     )
     field_spec = fields.SigFieldSpec(field_name, on_page=page, box=box)
     pdf_signer = signers.PdfSigner(meta, pki.signer(), stamp_style=style, new_field_spec=field_spec)
@@ -119,16 +119,50 @@ def seal_pdf(
 
 
 class _StampFont(FontEngineFactory):
-    """The documents' TrueType family for the stamp, subset and embedded (read into memory, no open file)."""
+    """The documents' TrueType family for the stamp, subset and embedded (read into memory, no open file).
+
+    pyHanko parses the font and subsets it for every stamp; on the whole DejaVu file (≈ 700 kB, thousands of
+    glyphs, large GSUB/GPOS tables) that was most of a seal's time. So the stamp uses a copy of the family cut
+    down once per process to the Latin scripts (:func:`_latin_font`), which pyHanko then subsets as before;
+    a text with a character outside that copy (a Greek or Cyrillic name...) gets the whole family.
+    """
+
+    def __init__(self, text: str) -> None:
+        latin, covered = _latin_font()
+        self._font = latin if all(ord(char) in covered for char in text if char != "\n") else _font_bytes()
 
     def create_font_engine(self, writer: BasePdfFileWriter, obj_stream: Any = None) -> GlyphAccumulator:
-        return GlyphAccumulator(writer, font_handle=io.BytesIO(_font_bytes()), font_size=9, obj_stream=obj_stream)
+        return GlyphAccumulator(writer, font_handle=io.BytesIO(self._font), font_size=9, obj_stream=obj_stream)
 
 
 @lru_cache(maxsize=1)
 def _font_bytes() -> bytes:
     with open(font_path(), "rb") as handle:
         return handle.read()
+
+
+#: the code points the stamp's Latin copy keeps: Basic Latin to Latin Extended-B, Latin Extended Additional,
+#: general punctuation (typographic apostrophe, dashes, narrow no-break space of French dates) and the euro sign
+LATIN_RANGES = ((0x20, 0x24F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20AC, 0x20AC))
+
+
+@lru_cache(maxsize=1)
+def _latin_font() -> tuple[bytes, frozenset[int]]:
+    """The family cut down to :data:`LATIN_RANGES` (every layout feature kept), and the code points it maps."""
+    from fontTools import subset, ttLib  # noqa: PLC0415 - only the sealing worker needs it
+
+    font = ttLib.TTFont(io.BytesIO(_font_bytes()))
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.drop_tables = [*options.drop_tables, "FFTM"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[code for low, high in LATIN_RANGES for code in range(low, high + 1)])
+    subsetter.subset(font)
+    output = io.BytesIO()
+    font.save(output)
+    return output.getvalue(), frozenset(font.getBestCmap())
 
 
 def _embed_evidence(writer: IncrementalPdfFileWriter, evidence: dict[str, object], signed_at: datetime) -> None:

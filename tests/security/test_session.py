@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -64,8 +65,36 @@ def test_layout_announces_the_lifetime_to_the_warning_script(client: FlaskClient
     make_user("script@example.fr")
     login(client, "script@example.fr")
     page = text_of(client.get("/mes-demarches"))
-    assert 'src="/static/session-timeout.js" defer data-session-lifetime="1800"' in page
+    # the cookie issued at login is at most a second old: the time left is announced, not the full lifetime
+    announced = re.search(r'src="/static/session-timeout.js" defer data-session-lifetime="(\d+)"', page)
+    assert announced and int(announced.group(1)) in (1799, 1800), page
     assert 'data-keepalive-url="/session/prolonger"' in page
+
+
+class TestCookieReissue:
+    """An unchanged session's cookie is re-signed only once it is a thirtieth of the lifetime old (2 s here)."""
+
+    @pytest.fixture
+    def app_overrides(self) -> dict[str, Any]:
+        return {"PERMANENT_SESSION_LIFETIME": 60}
+
+    def test_unchanged_cookie_is_reissued_once_old_and_the_layout_says_the_time_left(
+        self, client: FlaskClient, make_user: Any
+    ) -> None:
+        make_user("frais@example.fr")
+        login(client, "frais@example.fr")
+        client.get("/mes-demarches")  # the CSRF token is stored: the session changed, its cookie is re-issued
+        fresh = client.get("/mes-demarches")
+        assert not [c for c in fresh.headers.getlist("Set-Cookie") if c.startswith("session=")], "nothing changed"
+        time.sleep(2.2)
+        old = client.get("/mes-demarches")
+        assert "Expires=" in _session_cookie(old), "two seconds old: re-issued, the inactivity clock restarts"
+        assert 'data-session-lifetime="60"' in text_of(old)
+        time.sleep(1.1)
+        later = client.get("/mes-demarches")
+        reissued = [c for c in later.headers.getlist("Set-Cookie") if c.startswith("session=")]
+        # the cookie's time is counted in whole seconds: it is now 1 s old (not re-issued) or already 2 s (re-issued)
+        assert f'data-session-lifetime="{60 if reissued else 59}"' in text_of(later)
 
 
 class TestExpiredSession:

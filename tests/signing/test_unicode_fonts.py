@@ -122,6 +122,19 @@ def test_the_sealed_copy_keeps_every_font_embedded_and_the_signature_valid(
     assert "Signature Validation: Signature is Valid." in result.stdout
 
 
+@POPPLER
+@pytest.mark.parametrize("signer", ["Łukasz Šťěpánek-Øberg", "Ελένη Παπαδοπούλου-Ђорђевић"])
+def test_the_stamp_prints_latin_and_other_scripts_in_an_embedded_font(
+    request: pytest.FixtureRequest, lukasz: Identity, pki: Pki, tmp_path: Path, signer: str
+) -> None:
+    """The stamp's cut-down Latin copy of the family, or the whole family for a name outside it."""
+    bulletin = _documents(request, lukasz)["bulletin"]
+    sealed = seal_pdf(bulletin, pki=pki, signer_name=signer, signed_at=datetime(2026, 4, 12, tzinfo=UTC), evidence={})
+    _fonts_embedded_and_subset(_pdffonts(sealed, tmp_path))
+    assert f"Signé électroniquement par {signer}" in _pdftotext(sealed, tmp_path).replace("\n", " ")
+    assert validate_sealed_pdf(sealed, pki.root_cert).ok
+
+
 def test_a_missing_font_file_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AFFILIATION_FONT_DIR", str(tmp_path))
     with pytest.raises(FontMissingError, match="fonts-dejavu-core"):

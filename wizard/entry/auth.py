@@ -14,6 +14,7 @@ from flask import Flask, session
 from flask_login import login_user
 
 from wizard.db import db_session
+from wizard.entry.session_cookie import AgedSessionInterface
 from wizard.extensions import login_manager
 from wizard.models import User
 
@@ -22,6 +23,7 @@ EPOCH_KEY = "_epoch"
 
 
 def init_login(app: Flask) -> None:
+    app.session_interface = AgedSessionInterface()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."

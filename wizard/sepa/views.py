@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from forms.identifiers import mask_iban
 from wizard.db import db_session
+from wizard.journeys.pages import journey_by_public_id
 from wizard.models import Journey, JourneyStatus, SignatureRequest
 from wizard.sepa import rib_change
 from wizard.sepa.mandates import (
@@ -74,7 +75,7 @@ CEREMONY_ENDPOINTS = frozenset({"signing.ceremony", "signing.ceremony_submit", "
 def _guarded_journey() -> Journey | None:
     args = request.view_args or {}
     if request.endpoint in JOURNEY_ENDPOINTS:
-        return db_session().scalar(select(Journey).where(Journey.public_id == args.get("public_id")))
+        return journey_by_public_id(args.get("public_id"))  # the view reads it too: one statement per request
     if request.endpoint in CEREMONY_ENDPOINTS:
         found = db_session().scalar(
             select(SignatureRequest).where(SignatureRequest.envelope_id == args.get("envelope_id"))

@@ -1,6 +1,6 @@
 /* Inactivity warning: two minutes before the session ends, offer « Rester connecté ».
 
-   The session lasts data-session-lifetime seconds after the last request. Pressing the button posts to the
+   The session lasts data-session-lifetime seconds from this page's load unless another request is made. Pressing the button posts to the
    keep-alive endpoint (with the page's CSRF token) so the person keeps what they are typing; if the session
    has already ended, the message says so and links to the login page. Loaded with `defer` (CSP: no inline script). */
 (function () {

@@ -1,15 +1,17 @@
 """Keep-alive for the inactivity timeout: the page's « Rester connecté » button calls it.
 
-A session lasts ``PERMANENT_SESSION_LIFETIME`` after the last request (the signed cookie is re-issued on each
-one). The warning script (``static/session-timeout.js``) posts here, with the page's CSRF token, to restart
-the clock without leaving the page, so nothing typed is lost.
+A session lasts ``PERMANENT_SESSION_LIFETIME`` after the last request (the signed cookie is re-issued when it
+changed or is a minute old: ``wizard.entry.session_cookie``). The warning script (``static/session-timeout.js``)
+posts here, with the page's CSRF token, to restart the clock without leaving the page, so nothing typed is lost.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, session
+from flask import Blueprint, current_app, has_request_context, jsonify, session
 from flask_login import login_required
 from werkzeug.wrappers import Response
+
+from wizard.entry.session_cookie import seconds_left
 
 bp = Blueprint("session", __name__)
 
@@ -30,5 +32,8 @@ def keep_alive() -> Response:
 
 @bp.app_context_processor
 def session_settings() -> dict[str, int]:
-    """The layout tells the warning script how long the session lasts."""
-    return {"session_lifetime_seconds": session_lifetime_seconds()}
+    """The layout tells the warning script how long the session lasts from now (the cookie is re-issued at most
+    once a minute when nothing else changed: see ``wizard.entry.session_cookie``)."""
+    if not has_request_context():  # an e-mail rendered by a worker: no session, no warning script
+        return {"session_lifetime_seconds": session_lifetime_seconds()}
+    return {"session_lifetime_seconds": seconds_left(current_app, session)}
