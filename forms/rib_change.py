@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from wtforms import StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms import TextAreaField
+from wtforms.validators import Length
 
-from forms.context import StepContext
 from forms.fields import RequiredIf
-from forms.identifiers import IdentifierError, bic_from_iban, mask_iban, validate_bic, validate_iban
-from forms.subscription_contacts import AccountHolderFields
-from forms.validators import BicValidator, IbanValidator
+from forms.identifiers import bic_from_iban
+from forms.subscription_contacts import AccountHolderFields, bic_field, compact_iban, iban_field
 
 SAME_ACCOUNT = "Ce compte est déjà celui qui est prélevé : indiquez le nouveau compte."
 BIC_NEEDED = (
@@ -37,13 +35,6 @@ def iban_fingerprint(compact: str) -> str:
     return hashlib.sha256(compact.encode("ascii")).hexdigest()
 
 
-def _compact_or_empty(value: str | None) -> str:
-    try:
-        return validate_iban(value or "")
-    except IdentifierError:
-        return ""
-
-
 class RibChangeForm(AccountHolderFields):
     """The subscription's « Êtes-vous titulaire du compte ? » fields, the holder's address, the new account."""
 
@@ -55,34 +46,16 @@ class RibChangeForm(AccountHolderFields):
             Length(max=300, message="300 caractères au maximum."),
         ],
     )
-    iban = StringField(
-        "IBAN du nouveau compte",
-        description="Il figure sur votre relevé d'identité bancaire (RIB) ; en France il commence par FR76.",
-        validators=[IbanValidator()],
-    )
-    bic = StringField(
-        "BIC (facultatif pour un compte de l'Espace économique européen)",
-        description="Laissez vide : nous le retrouvons à partir de l'IBAN lorsque c'est possible.",
-        validators=[Optional(), BicValidator()],
-    )
-    masked_fields = ("iban",)
+    iban = iban_field("IBAN du nouveau compte")
+    bic = bic_field("BIC (facultatif pour un compte de l'Espace économique européen)")
+    own_email_message = OWN_EMAIL
 
-    @classmethod
-    def initial_data(cls, context: StepContext) -> dict[str, Any]:
-        return {}
-
-    def mask(self, name: str, value: Any) -> str:
-        compact = _compact_or_empty(value)
-        return mask_iban(compact) if compact else ""
-
-    def validate_holder_email(self, field: Any) -> None:
-        member_email = str(self.context.prefill.get("member_email", "")).strip().casefold()
-        if field.data and member_email and field.data.strip().casefold() == member_email:
-            raise ValidationError(OWN_EMAIL)
+    def member_email(self) -> str:
+        return str(self.context.prefill.get("member_email", ""))
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = bool(super().validate(extra_validators))
-        compact = _compact_or_empty(self.iban.data)
+        compact = compact_iban(self.iban.data)
         if not compact:
             return valid
         if iban_fingerprint(compact) == self.context.prefill.get("current_iban_sha256"):
@@ -94,26 +67,9 @@ class RibChangeForm(AccountHolderFields):
         return valid
 
     def cleaned_data(self) -> dict[str, Any]:
-        iban = validate_iban(self.iban.data or "")
-        typed_bic = (self.bic.data or "").strip()
-        bic = validate_bic(typed_bic) if typed_bic else bic_from_iban(iban) or ""
-        member = self.holder_is_member.data == "yes"
         prefill = self.context.prefill
-        if member:  # the member's own account: the name the mandate already gives them
-            civilite, first, last = "", str(prefill.get("first_name", "")), str(prefill.get("last_name", ""))
-        else:
-            civilite = self.holder_civilite.data or ""
-            first = (self.holder_first_name.data or "").strip()
-            last = (self.holder_last_name.data or "").strip()
-        return {
-            "holder_is_member": self.holder_is_member.data,
-            "holder_civilite": civilite,
-            "holder_first_name": first,
-            "holder_last_name": last,
-            "holder_email": "" if member else (self.holder_email.data or "").strip(),
-            "holder_address": "" if member else (self.holder_address.data or "").strip(),
-            #: the name the bank and the pain.008 export know the debtor by
-            "account_holder": f"{first} {last}".strip(),
-            "iban": iban,
-            "bic": bic,
-        }
+        # the member's own account: the name the mandate already gives them
+        member = ("", str(prefill.get("first_name", "")), str(prefill.get("last_name", "")))
+        data = self.holder_and_account(member)
+        data["holder_address"] = "" if data["holder_is_member"] == "yes" else (self.holder_address.data or "").strip()
+        return data

@@ -140,6 +140,69 @@ class AccountHolderFields(StepForm):
             Length(max=254, message="254 caractères au maximum."),
         ],
     )
+    masked_fields = ("iban",)
+    #: refused as the holder's address: the holder receives their own link to sign
+    own_email_message = (
+        "Indiquez l'adresse électronique du titulaire du compte, pas la vôtre : il (elle) reçoit son "
+        "propre lien pour signer le mandat."
+    )
+
+    @classmethod
+    def initial_data(cls, context: StepContext) -> dict[str, Any]:
+        return {}  # a saved IBAN never comes back into an input; nothing to prefill
+
+    def member_email(self) -> str:
+        """The member's own address (each form knows where it is)."""
+        return ""
+
+    def validate_holder_email(self, field: EmailField) -> None:
+        own = self.member_email().strip().casefold()
+        if field.data and own and field.data.strip().casefold() == own:
+            raise ValidationError(self.own_email_message)
+
+    def mask(self, name: str, value: Any) -> str:
+        compact = compact_iban(value)
+        return mask_iban(compact) if compact else ""
+
+    def holder_and_account(self, member: tuple[str, str, str]) -> dict[str, Any]:
+        """Who holds the account (``member`` = civilité, first and last name when it is the member) and the
+        account itself, as the mandate and the pain.008 export read them."""
+        is_member = self.holder_is_member.data == "yes"
+        if is_member:
+            civilite, first, last = member
+        else:
+            civilite = self.holder_civilite.data or ""
+            first = (self.holder_first_name.data or "").strip()
+            last = (self.holder_last_name.data or "").strip()
+        iban = validate_iban(self.iban.data or "")
+        typed_bic = (self.bic.data or "").strip()
+        return {
+            "holder_is_member": self.holder_is_member.data,
+            "holder_civilite": civilite,
+            "holder_first_name": first,
+            "holder_last_name": last,
+            "holder_email": "" if is_member else (self.holder_email.data or "").strip(),
+            #: the name the bank and the pain.008 export know the debtor by
+            "account_holder": f"{first} {last}".strip(),
+            "iban": iban,
+            "bic": validate_bic(typed_bic) if typed_bic else bic_from_iban(iban) or "",
+        }
+
+
+def iban_field(label: str) -> StringField:
+    return StringField(
+        label,
+        description="Il figure sur votre relevé d'identité bancaire (RIB) ; en France il commence par FR.",
+        validators=[IbanValidator()],
+    )
+
+
+def bic_field(label: str) -> StringField:
+    return StringField(
+        label,
+        description="Laissez vide : nous le retrouvons à partir de l'IBAN lorsque c'est possible.",
+        validators=[Optional(), BicValidator()],
+    )
 
 
 class BankForm(AccountHolderFields):
@@ -159,57 +222,17 @@ class BankForm(AccountHolderFields):
             Length(max=100, message="100 caractères au maximum."),
         ],
     )
-    iban = StringField(
-        "Quel est le numéro de l'IBAN ?",
-        description="Il figure sur votre relevé d'identité bancaire (RIB) ; en France il commence par FR.",
-        validators=[IbanValidator()],
-    )
-    bic = StringField(
-        "BIC (facultatif)",
-        description="Laissez vide : nous le retrouvons à partir de l'IBAN lorsque c'est possible.",
-        validators=[Optional(), BicValidator()],
-    )
-    masked_fields = ("iban",)
+    iban = iban_field("Quel est le numéro de l'IBAN ?")
+    bic = bic_field("BIC (facultatif)")
 
-    @classmethod
-    def initial_data(cls, context: StepContext) -> dict[str, Any]:
-        return {}
-
-    def validate_holder_email(self, field: EmailField) -> None:
-        member_email = (self.context.answers.value("contacts", "email") or "").strip().casefold()
-        if field.data and member_email and field.data.strip().casefold() == member_email:
-            raise ValidationError(
-                "Indiquez l'adresse électronique du titulaire du compte, pas la vôtre : il (elle) reçoit son "
-                "propre lien pour signer le mandat."
-            )
-
-    def mask(self, name: str, value: Any) -> str:
-        compact = compact_iban(value)
-        return mask_iban(compact) if compact else ""
+    def member_email(self) -> str:
+        return str(self.context.answers.value("contacts", "email") or "")
 
     def cleaned_data(self) -> dict[str, Any]:
-        iban = validate_iban(self.iban.data or "")
-        typed_bic = (self.bic.data or "").strip()
-        bic = validate_bic(typed_bic) if typed_bic else bic_from_iban(iban) or ""
-        member = self.holder_is_member.data == "yes"
         personal = self.context.answers.get("personal", {})
-        if member:
-            first, last = personal.get("first_name") or "", personal.get("usage_name") or ""
-            civilite = personal.get("civilite") or ""
-        else:
-            first = (self.holder_first_name.data or "").strip()
-            last = (self.holder_last_name.data or "").strip()
-            civilite = self.holder_civilite.data or ""
+        member = (personal.get("civilite") or "", personal.get("first_name") or "", personal.get("usage_name") or "")
         return {
-            "holder_is_member": self.holder_is_member.data,
-            "holder_civilite": civilite,
-            "holder_first_name": first,
-            "holder_last_name": last,
-            "holder_email": "" if member else (self.holder_email.data or "").strip(),
-            #: the name the bank and the pain.008 export know the debtor by
-            "account_holder": f"{first} {last}".strip(),
+            **self.holder_and_account(member),
             "debtor_address": (self.debtor_address.data or "").strip(),
             "signing_place": (self.signing_place.data or "").strip(),
-            "iban": iban,
-            "bic": bic,
         }
