@@ -28,6 +28,7 @@ from sqlalchemy import Connection, RootTransaction, delete, select, update
 from sqlalchemy.orm import Session
 
 from wizard.db import ROLLBACK_ONLY, db_engine
+from wizard.journeys.pages import forget_loaded_journeys
 from wizard.models import Campaign, Journey, JourneyEvent, JourneyStatus, PreviewSnapshot, StepAnswer, User, utcnow
 
 #: blueprints whose pages, for an HR user, only ever touch that user's previews
@@ -66,6 +67,7 @@ def _open() -> None:
     )
     if normal is not None:
         normal.close()
+    forget_loaded_journeys()  # read through the normal session: the sandbox reads its own
     connection = db_engine().connect()
     outer = connection.begin()
     if connection.dialect.name == "sqlite":

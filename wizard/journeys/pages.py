@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, g, render_template
+from flask import Flask, abort, g, render_template, request, session
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -13,18 +13,39 @@ from wizard.journeys.hooks import page_for
 from wizard.models import Journey
 from wizard.web import me
 
-#: built once: its answers come in the same statement (every journey page reads them: one round trip, not two)
+#: built once: its answers and its owner come in the same statement (every journey page reads them; the owner
+#: is then found in the session's identity map when Flask-Login loads the logged-in person: one round trip)
 JOURNEY_BY_PUBLIC_ID = (
-    select(Journey).options(joinedload(Journey.answers)).where(Journey.public_id == bindparam("public_id"))
+    select(Journey)
+    .options(joinedload(Journey.answers), joinedload(Journey.owner))
+    .where(Journey.public_id == bindparam("public_id"))
 )
+#: the ``g`` key of the journeys read in this request, by public id
+LOADED_KEY = "journeys_by_public_id"
 
 
 def journey_by_public_id(public_id: str | None) -> Journey | None:
     """The journey a URL names, read once per request (a guard and the view may both need it); no ownership check."""
-    read: dict[str | None, Journey | None] = g.setdefault("journeys_by_public_id", {})
+    read: dict[str | None, Journey | None] = g.setdefault(LOADED_KEY, {})
     if public_id not in read:
         read[public_id] = db_session().scalars(JOURNEY_BY_PUBLIC_ID, {"public_id": public_id}).unique().first()
     return read[public_id]
+
+
+def forget_loaded_journeys() -> None:
+    """The request changes its database session (the HR preview sandbox): what the old one read is not reused."""
+    g.pop(LOADED_KEY, None)
+
+
+def install_journey_preload(app: Flask) -> None:
+    """Read a journey page's journey before any other hook, so the user load that follows costs no statement."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _preload_journey)
+
+
+def _preload_journey() -> None:
+    public_id = (request.view_args or {}).get("public_id")
+    if public_id is not None and "_user_id" in session:  # an anonymous visitor is sent to log in: read nothing
+        journey_by_public_id(public_id)
 
 
 def load_owned_journey(public_id: str) -> Journey:

@@ -187,16 +187,32 @@ MAX_STORED_VALUE = 1000
 MAX_STORED_VALUES = 20
 
 
-def declared_input(step: FormStep, context: StepContext, raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
+def declared_input(journey: Journey, step: FormStep, raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """Only the fields the step's form declares (nested entries included), each value cut to the size the
     field allows: unknown or oversized fields of a hand-made POST are never stored."""
-    form = build_form(step, context, raw)
-    limits = {field.name: _stored_length(field) for field in leaf_fields(form)}
+    limits = _declared_limits(journey, step, raw)
     return {
         name: [str(value)[: limits[name]] for value in values[:MAX_STORED_VALUES]]
         for name, values in raw.items()
         if name in limits
     }
+
+
+#: field name → longest value kept, for the form classes that declare the same fields whatever is submitted
+_FIXED_LIMITS: dict[type[StepForm], dict[str, int]] = {}
+
+
+def _declared_limits(journey: Journey, step: FormStep, raw: Mapping[str, list[str]]) -> dict[str, int]:
+    """Field name → longest value kept. A form without lists or sub-forms declares the same fields whatever is
+    submitted: worked out once per form class instead of building the form twice on every POST."""
+    known = _FIXED_LIMITS.get(step.form)
+    if known is not None:
+        return known
+    form = build_form(step, step_context(journey), raw)
+    limits = {field.name: _stored_length(field) for field in leaf_fields(form)}
+    if not any(isinstance(field, FieldList | FormField) for field in form):
+        _FIXED_LIMITS[step.form] = limits
+    return limits
 
 
 def leaf_fields(form: Any) -> Iterator[Field]:
@@ -220,7 +236,7 @@ def with_kept_values(journey: Journey, step: Step | None, raw: Mapping[str, list
     """Submitted input, reduced to the fields the step declares, where a masked field left empty takes back
     the saved, validated value."""
     if isinstance(step, FormStep):
-        raw = declared_input(step, step_context(journey), raw)
+        raw = declared_input(journey, step, raw)
     merged = {k: list(v) for k, v in raw.items()}
     answer = journey.answer_for(step.id) if step is not None else None
     if not isinstance(step, FormStep) or answer is None or answer.data is None:

@@ -13,11 +13,12 @@ from werkzeug.wrappers import Response
 from wizard.db import db_session
 from wizard.journeys import engine, steps
 from wizard.journeys.hooks import submitter_for
-from wizard.journeys.pages import load_owned_journey, render_step
+from wizard.journeys.pages import install_journey_preload, load_owned_journey, render_step
 from wizard.models import Journey
 from wizard.web import current_actor
 
 bp = Blueprint("journeys", __name__)
+bp.record_once(lambda state: install_journey_preload(state.app))
 
 ACTIONS = ("next", "back", "save")
 MANAGEMENT_FIELDS = ("csrf_token", "action", "_step", "_revision")
