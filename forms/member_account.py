@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
@@ -25,8 +23,6 @@ POSTAL_CODE = re.compile(r"^\d{5}$")
 COMMUNE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ0-9][A-Za-zÀ-ÖØ-öø-ÿŒœ0-9 '’.\-]*$")
 #: postal-code prefixes of the three cities split into arrondissements
 CITY_PREFIXES = {"75": "paris", "69": "lyon", "13": "marseille"}
-MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-LANDLINE_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.VOIP}
 
 
 def postal_code_problem(code: str) -> str | None:
@@ -44,6 +40,11 @@ def postal_code_problem(code: str) -> str | None:
 
 def normalise_phone(value: str, kind: str) -> str:
     """The number in E.164 (+33612345678); :class:`ValueError` with a French message if it cannot be one."""
+    import phonenumbers  # noqa: PLC0415 - imported when first used (worker memory)
+    from phonenumbers import PhoneNumberType  # noqa: PLC0415
+
+    mobile_types = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+    landline_types = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.VOIP}
     try:
         number = phonenumbers.parse(value, DEFAULT_REGION)
     except phonenumbers.NumberParseException as error:
@@ -51,9 +52,9 @@ def normalise_phone(value: str, kind: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValueError("Ce numéro de téléphone n'existe pas : vérifiez le nombre de chiffres et l'indicatif.")
     number_type = phonenumbers.number_type(number)
-    if kind == "mobile" and number_type not in MOBILE_TYPES:
+    if kind == "mobile" and number_type not in mobile_types:
         raise ValueError("Ce numéro n'est pas un numéro de mobile (en France, il commence par 06 ou 07).")
-    if kind == "landline" and number_type not in LANDLINE_TYPES:
+    if kind == "landline" and number_type not in landline_types:
         raise ValueError("Ce numéro n'est pas un numéro de téléphone fixe (en France, 01 à 05 ou 09).")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -61,6 +62,8 @@ def normalise_phone(value: str, kind: str) -> str:
 def display_phone(e164: str) -> str:
     if not e164:
         return ""
+    import phonenumbers  # noqa: PLC0415 - imported when first used (worker memory)
+
     number = phonenumbers.parse(e164, DEFAULT_REGION)
     if number.country_code == 33:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

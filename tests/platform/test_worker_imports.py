@@ -1,5 +1,6 @@
-"""A worker imports the DocuSign SDK, pyHanko, pypdf and ReportLab when it first needs them, never at start-up
-nor for a step page (≈ 100 MB saved per worker)."""
+"""A worker imports the DocuSign SDK, pyHanko, pypdf and ReportLab (≈ 100 MB), the SEPA XML libraries (xmlschema,
+elementpath, lxml, sepaxml), the upload checkers (Pillow, filetype) and phonenumbers (≈ 18 MB) when it first needs
+them, never at start-up nor for a step page."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ with app.app_context():
     upgrade_database(db_engine())
     db_session().add(User(email="w@example.fr", role=Role.MEMBER, password_hash=hash_password("Mot-de-passe-2026!"),
                           activated=True, first_name="W", last_name="Orker"))
-heavy = ("docusign_esign", "pyhanko", "pyhanko_certvalidator", "pypdf", "reportlab")
+heavy = ("docusign_esign", "pyhanko", "pyhanko_certvalidator", "pypdf", "reportlab",
+         "xmlschema", "elementpath", "lxml", "sepaxml", "PIL", "filetype", "phonenumbers")
 loaded = lambda: sorted(m for m in heavy if m in sys.modules)
 started = loaded()
 client = app.test_client()

@@ -22,8 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import filetype
-from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -72,6 +70,8 @@ def inspect(upload: Upload, config: Mapping[str, Any]) -> Inspected:
     name = upload.filename or "sans nom"
     if not upload.data:
         raise ProofRejected(f"Le fichier « {name} » est vide.")
+    import filetype  # noqa: PLC0415 - imported when first used (worker memory)
+
     limit = int(config["PROOF_MAX_BYTES"])
     if len(upload.data) > limit:
         raise ProofRejected(f"Le fichier « {name} » dépasse la taille maximale de {megabytes(limit)}.")
@@ -84,6 +84,8 @@ def inspect(upload: Upload, config: Mapping[str, Any]) -> Inspected:
         )
     if media_type == "application/pdf":
         return Inspected(media_type, _pdf_pages(name, upload.data, int(config["PROOF_MAX_PAGES"])))
+    from PIL import Image  # noqa: PLC0415 - imported when first used (worker memory)
+
     try:
         with Image.open(io.BytesIO(upload.data)) as image:
             image.verify()

@@ -35,8 +35,6 @@ from xml.etree import ElementTree
 
 import click
 from flask.cli import AppGroup
-from sepaxml import SepaDD
-from sepaxml.validation import try_valid_xml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -128,6 +126,9 @@ def address_lines(address: str) -> tuple[str, ...]:
 
 def build_pain008(catalogue: Catalogue, collections: Iterable[Collection], collection_date: date) -> bytes:
     """The pain.008.001.02 XML of ``collections``, validated against the XSD (raises if it does not pass)."""
+    from sepaxml import SepaDD  # noqa: PLC0415 - imported when first used (worker memory)
+    from sepaxml.validation import try_valid_xml  # noqa: PLC0415 - imported when first used (worker memory)
+
     creditor = catalogue.brand.creditor
     sepa = SepaDD(
         {

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import xmlschema
 from flask.cli import with_appcontext
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,9 @@ from wizard.mail.queue import queue_email
 from wizard.models import CollectionStatus, SepaCollection, SepaFile, utcnow
 from wizard.sepa.iso20022 import CAMT_054, PAIN_002, xsd_path
 from wizard.sepa.mandates import RIB_REASONS, reason_text
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
 SUPPORTED = {PAIN_002: "rejets (pain.002)", CAMT_054: "retours (camt.054)"}
@@ -62,12 +65,20 @@ class ImportResult:
     members_told: int
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+@cache
+def _parser() -> etree.XMLParser:
+    """lxml's parser without entities, network or DTD (lxml and xmlschema are imported here, not by a worker)."""
+    from lxml import etree  # noqa: PLC0415 - imported when first used (worker memory)
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def parse(content: bytes) -> ParsedFile:
+    import xmlschema  # noqa: PLC0415 - imported when first used (worker memory)
+    from lxml import etree  # noqa: PLC0415 - imported when first used (worker memory)
+
     try:
-        root = etree.fromstring(content, parser=_PARSER)
+        root = etree.fromstring(content, parser=_parser())
     except etree.XMLSyntaxError as error:
         raise ReturnsFileError(f"Fichier illisible : ce n'est pas un fichier XML valide ({error.msg}).") from error
     namespace = etree.QName(root).namespace or ""
