@@ -12,9 +12,12 @@ hidden fields), POST it valid, check the redirect goes to the next step; the thi
 again. Printed per system and user count: step POST/s, POST latency p50/p95/p99, server CPU per request
 (utime + stime of the gunicorn master and workers from ``/proc`` over the window, divided by every GET and
 POST served), worker RSS after the window (the same server serves every user count, so growth shows), and
-the product's ratios to both peers. Never a test: timing only lives here.
+the product's ratios to both peers. The three servers run side by side and their windows are interleaved,
+``--rounds`` times over (the order turning each round); ratios are computed within a round, then the median
+over the rounds is reported (this machine's speed drifts by tens of percent over minutes). Never a test:
+timing only lives here.
 
-    python -m bench.step_submit [--users 8 32] [--seconds 10] [--databases sqlite postgresql]
+    python -m bench.step_submit [--users 8 32] [--seconds 8] [--rounds 3] [--databases sqlite postgresql]
     python -m bench.step_submit --soak 10000 --users 8 --databases sqlite   (RSS of the product's workers)
 """
 
@@ -318,34 +321,75 @@ class Measure:
     errors: int
 
 
-def measure_system(
-    system: str, env: dict[str, str], user_counts: list[int], seconds: float, log: Path
-) -> list[Measure]:
+@dataclass
+class Running:
+    """A system's gunicorn server and its simulated users, logged in and warmed up."""
+
+    system: str
+    server: Server
+    users: list[tuple[Browser, Scenario]]
+
+
+def start_system(system: str, env: dict[str, str], users: int, log: Path) -> Running:
     server = start_server(TARGETS[system], env, log)
     try:
-        everyone = _parallel(max(user_counts), lambda n: USERS[system](server.url, n))
-        print(f"  {system:<10} ready: worker RSS after warm-up {_rss(server)}", flush=True)
-        results = []
-        for count in user_counts:
-            cpu_before = server.cpu_seconds()
-            window, elapsed = run_window(everyone[:count], seconds)
-            cpu = server.cpu_seconds() - cpu_before
-            cuts = _percentiles(window.post_latencies)
-            result = Measure(
-                system, count, len(window.post_latencies) / elapsed, cuts[49] * 1000, cuts[94] * 1000,
-                cuts[98] * 1000, cpu / max(window.requests, 1) * 1000, max(server.worker_rss_mb()), window.errors,
-            )  # fmt: skip
-            results.append(result)
-            print(
-                f"  {system:<10} users={count:>3}  {result.posts_per_second:7.1f} step POST/s  "
-                f"p50 {result.p50:6.1f}  p95 {result.p95:6.1f}  p99 {result.p99:6.1f} ms  "
-                f"CPU {result.cpu_ms:5.2f} ms/request  worker RSS {_rss(server)}  errors {window.errors}"
-                + (f"  first: {window.first_error}" if window.first_error else ""),
-                flush=True,
-            )
-        return results
-    finally:
+        everyone = _parallel(users, lambda n: USERS[system](server.url, n))
+    except BaseException:
         server.stop()
+        raise
+    print(f"  {system:<10} ready: worker RSS after warm-up {_rss(server)}", flush=True)
+    return Running(system, server, everyone)
+
+
+def measure_window(running: Running, count: int, seconds: float) -> Measure:
+    server = running.server
+    cpu_before = server.cpu_seconds()
+    window, elapsed = run_window(running.users[:count], seconds)
+    cpu = server.cpu_seconds() - cpu_before
+    cuts = _percentiles(window.post_latencies)
+    result = Measure(
+        running.system, count, len(window.post_latencies) / elapsed, cuts[49] * 1000, cuts[94] * 1000,
+        cuts[98] * 1000, cpu / max(window.requests, 1) * 1000, max(server.worker_rss_mb()), window.errors,
+    )  # fmt: skip
+    print(
+        f"  {running.system:<10} users={count:>3}  {result.posts_per_second:7.1f} step POST/s  "
+        f"p50 {result.p50:6.1f}  p95 {result.p95:6.1f}  p99 {result.p99:6.1f} ms  "
+        f"CPU {result.cpu_ms:5.2f} ms/request  worker RSS {_rss(server)}  errors {window.errors}"
+        + (f"  first: {window.first_error}" if window.first_error else ""),
+        flush=True,
+    )
+    return result
+
+
+def measure_rounds(running: list[Running], user_counts: list[int], seconds: float, rounds: int) -> list[list[Measure]]:
+    """Every system's window, one after the other, ``rounds`` times over, the order turning each round.
+
+    The machine's speed drifts (other tenants, frequency): systems measured minutes apart are not compared,
+    each round compares windows a few seconds apart, and the report takes the median over the rounds.
+    """
+    measured: list[list[Measure]] = []
+    for number in range(rounds):
+        print(f"  round {number + 1}/{rounds}", flush=True)
+        order = running[number % len(running) :] + running[: number % len(running)]
+        measured.append([measure_window(system, count, seconds) for count in user_counts for system in order])
+    return measured
+
+
+def median_measures(measured: list[list[Measure]]) -> list[Measure]:
+    """Per system and user count: the median of each figure over the rounds (worker RSS: the largest)."""
+    keys = sorted({(m.system, m.users) for one in measured for m in one}, key=lambda k: (k[1], SYSTEMS.index(k[0])))
+    result = []
+    for system, users in keys:
+        runs = [m for one in measured for m in one if (m.system, m.users) == (system, users)]
+
+        def median(name: str, runs: list[Measure] = runs) -> float:
+            return statistics.median(float(getattr(m, name)) for m in runs)
+
+        result.append(Measure(
+            system, users, median("posts_per_second"), median("p50"), median("p95"), median("p99"),
+            median("cpu_ms"), max(m.rss_mb for m in runs), sum(m.errors for m in runs),
+        ))  # fmt: skip
+    return result
 
 
 def soak(env: dict[str, str], users: int, total: int, log: Path) -> None:
@@ -441,16 +485,22 @@ def prepare(urls: dict[str, str], envs: dict[str, dict[str, str]], users: int) -
 # --- report -----------------------------------------------------------------------------------------------------
 
 
-def ratios(results: list[Measure]) -> list[str]:
+def ratios(measured: list[list[Measure]]) -> list[str]:
+    """The product's ratios to each peer: computed within each round (windows seconds apart), then the median
+    over the rounds; the per-round values are printed too, so the spread shows."""
     lines = []
-    by_key = {(m.system, m.users): m for m in results}
-    for users in sorted({m.users for m in results}):
-        product = by_key[("product", users)]
+    for users in sorted({m.users for one in measured for m in one}):
         for peer, cpu_target, rate_target in (("flask-wtf", 1.4, 0.7), ("formtools", 0.67, 1.5)):
-            other = by_key[(peer, users)]
-            cpu = product.cpu_ms / other.cpu_ms
-            rate = product.posts_per_second / other.posts_per_second
-            p95 = product.p95 / other.p95 if other.p95 else float("inf")
+            per_round = []
+            for one in measured:
+                by_key = {(m.system, m.users): m for m in one}
+                product, other = by_key[("product", users)], by_key[(peer, users)]
+                per_round.append((
+                    product.cpu_ms / other.cpu_ms,
+                    product.posts_per_second / other.posts_per_second,
+                    product.p95 / other.p95 if other.p95 else float("inf"),
+                ))  # fmt: skip
+            cpu, rate, p95 = (statistics.median(r[i] for r in per_round) for i in range(3))
             verdict = [
                 f"CPU/request x{cpu:.2f} ({'met' if cpu <= cpu_target else 'MISSED'} ≤ {cpu_target})",
                 f"POST/s x{rate:.2f} ({'met' if rate >= rate_target else 'MISSED'} ≥ {rate_target})",
@@ -459,7 +509,9 @@ def ratios(results: list[Measure]) -> list[str]:
                 verdict.append(f"p95 x{p95:.2f} ({'met' if p95 <= 1.3 else 'MISSED'} ≤ 1.3)")
             else:
                 verdict.append(f"p95 x{p95:.2f}")
-            lines.append(f"  product / {peer:<10} users={users:>3}  " + "  ".join(verdict))
+            spread = ", ".join(f"{r[0]:.2f}" for r in per_round)
+            head = f"  product / {peer:<10} users={users:>3}  "
+            lines.append(head + "  ".join(verdict) + f"  [CPU per round: {spread}]")
     return lines
 
 
@@ -479,7 +531,8 @@ def markdown(database: str, results: list[Measure]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, nargs="+", default=[8, 32])
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--rounds", type=int, default=3, help="windows per system and user count, interleaved")
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=SYSTEMS)
     parser.add_argument("--soak", type=int, default=0, help="instead: N product requests, RSS printed along")
@@ -500,12 +553,17 @@ def main() -> None:
             if args.soak:
                 soak(envs["product"], max(args.users), args.soak, folder / "soak.log")
                 continue
-            results: list[Measure] = []
-            for system in args.systems:
-                results += measure_system(system, envs[system], args.users, args.seconds, folder / f"{system}.log")
+            running: list[Running] = []
+            try:
+                for system in args.systems:
+                    running.append(start_system(system, envs[system], max(args.users), folder / f"{system}.log"))
+                measured = measure_rounds(running, args.users, args.seconds, args.rounds)
+            finally:
+                for one in running:
+                    one.server.stop()
             if set(args.systems) == set(SYSTEMS):
-                print("\n".join(ratios(results)))
-            tables += ["", *markdown(label, results)]
+                print("\n".join(ratios(measured)))
+            tables += ["", *markdown(label + f", median of {args.rounds} rounds", median_measures(measured))]
     print("\n".join(tables))
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 

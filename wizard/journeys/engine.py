@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -298,7 +298,7 @@ def _finish(session: Session, journey: Journey, flow: Flow, step: TerminalStep, 
 
 #: the audit row of a stored journey, written as one plain INSERT in the request's transaction: through the ORM
 #: unit of work it was a third of a step submit's flush (docs/PERFORMANCE.md)
-_INSERT_EVENT = insert(JourneyEvent.__table__)
+_INSERT_EVENT = insert(cast(Table, JourneyEvent.__table__))
 
 
 def _record(session: Session, journey: Journey, trigger: str, before: str | None, after: str, actor: Actor) -> None:  # noqa: PLR0917 - the audit row's columns, in order

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, g, render_template, request, session
+from flask import abort, g, render_template, request, session
+from flask.sansio.app import App
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -37,7 +38,7 @@ def forget_loaded_journeys() -> None:
     g.pop(LOADED_KEY, None)
 
 
-def install_journey_preload(app: Flask) -> None:
+def install_journey_preload(app: App) -> None:
     """Read a journey page's journey before any other hook, so the user load that follows costs no statement."""
     app.before_request_funcs.setdefault(None, []).insert(0, _preload_journey)
 
