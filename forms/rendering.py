@@ -16,8 +16,11 @@ from typing import Any
 
 from markupsafe import Markup, escape
 from wtforms import Field
-from wtforms.widgets import html_params
+from wtforms.meta import DefaultMeta
+from wtforms.widgets import Input, html_params
+from wtforms.widgets.core import clean_key
 
+QUOTE, ESCAPED_QUOTE = Markup('"'), Markup("&quot;")
 #: fields the step pages do not show (the CSRF token is written by the page itself)
 HIDDEN_TYPES = frozenset({"HiddenField", "CSRFTokenField", "SubmitField"})
 
@@ -100,7 +103,7 @@ def _checkbox(field: Field, extra_class: str) -> Markup:
     return Markup(  # noqa: S704 - every interpolated value is escaped (module docstring)
         f'<div class="field checkbox {_error_class(field)} {escape(extra_class)}">\n'
         f"{field_errors(field)}"
-        f'<div class="checkbox-row">\n{field(**_aria(field))}\n{field.label()}\n</div>\n'
+        f'<div class="checkbox-row">\n{field(**_aria(field))}\n{label_tag(field)}\n</div>\n'
         f"{_hint(field)}</div>\n"
     )
 
@@ -108,9 +111,51 @@ def _checkbox(field: Field, extra_class: str) -> Markup:
 def _input(field: Field, extra_class: str) -> Markup:
     return Markup(  # noqa: S704 - every interpolated value is escaped (module docstring)
         f'<div class="field {_error_class(field)} {escape(extra_class)}">\n'
-        f"{field.label(class_='label')}\n{_hint(field)}{field_errors(field)}"
-        f"{field(class_='input', **_aria(field))}\n</div>\n"
+        f"{label_tag(field, class_='label')}\n{_hint(field)}{field_errors(field)}"
+        f"{input_tag(field, class_='input', **_aria(field))}\n</div>\n"
     )
+
+
+def attributes(**values: Any) -> str:
+    """WTForms' ``html_params`` (sorted names, ``True`` alone, ``False`` left out, values escaped), without its
+    per-attribute ``Markup.format``."""
+    parts = []
+    for key, value in sorted(values.items()):
+        if value is True:
+            parts.append(clean_key(key))
+        elif value is not False:
+            text = escape(value).replace(QUOTE, ESCAPED_QUOTE)
+            parts.append(f'{clean_key(key)}="{text}"')
+    return " ".join(parts)
+
+
+def label_tag(field: Field, **values: Any) -> Markup:
+    """``field.label(**values)``, written directly."""
+    params = attributes(**{"for": field.label.field_id, **values})
+    return Markup(f"<label {params}>{escape(field.label.text)}</label>")  # noqa: S704 - escaped above
+
+
+def input_tag(field: Field, **values: Any) -> Markup:
+    """``field(**values)`` for the plain ``<input>`` widgets (text, date, number, e-mail…), written directly
+    with WTForms' rules (id, type, value, the validators' HTML attributes, ``render_kw``); any other widget,
+    or a form whose ``Meta`` renders fields its own way, is left to WTForms."""
+    widget = field.widget
+    plain = type(widget).__call__ is Input.__call__ and type(field.meta).render_field is DefaultMeta.render_field
+    if not plain:
+        return Markup(field(**values))  # noqa: S704 - WTForms' own markup
+    params = {clean_key(k): v for k, v in (getattr(field, "render_kw", None) or {}).items()}
+    params.update({clean_key(k): v for k, v in values.items()})
+    params.setdefault("id", field.id)
+    params.setdefault("type", widget.input_type)
+    if "value" not in params:
+        params["value"] = field._value()
+    datalist = getattr(field, "_datalist", None)
+    if datalist is not None and "list" not in params:
+        params["list"] = datalist if isinstance(datalist, str) else datalist.id
+    for name, flag in vars(field.flags).items():
+        if name in widget.validation_attrs and name not in params:
+            params[name] = flag() if callable(flag) else flag
+    return Markup(f"<input {attributes(name=field.name, **params)}>")  # noqa: S704 - escaped by attributes()
 
 
 def _aria(field: Field) -> dict[str, Any]:
