@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.meta import DefaultMeta
-from wtforms.widgets import Input, html_params
+from wtforms.widgets import Input, Select, html_params
 from wtforms.widgets.core import clean_key
 
 QUOTE, ESCAPED_QUOTE = Markup('"'), Markup("&quot;")
@@ -136,26 +136,55 @@ def label_tag(field: Field, **values: Any) -> Markup:
 
 
 def input_tag(field: Field, **values: Any) -> Markup:
-    """``field(**values)`` for the plain ``<input>`` widgets (text, date, number, e-mail…), written directly
-    with WTForms' rules (id, type, value, the validators' HTML attributes, ``render_kw``); any other widget,
-    or a form whose ``Meta`` renders fields its own way, is left to WTForms."""
+    """``field(**values)`` for the plain ``<input>`` widgets (text, date, number, e-mail…) and ``<select>``,
+    written directly with WTForms' rules (id, type, value, the validators' HTML attributes, ``render_kw``); any
+    other widget, or a form whose ``Meta`` renders fields its own way, is left to WTForms."""
     widget = field.widget
-    plain = type(widget).__call__ is Input.__call__ and type(field.meta).render_field is DefaultMeta.render_field
-    if not plain:
+    if type(field.meta).render_field is not DefaultMeta.render_field:
         return Markup(field(**values))  # noqa: S704 - WTForms' own markup
-    params = {clean_key(k): v for k, v in (getattr(field, "render_kw", None) or {}).items()}
-    params.update({clean_key(k): v for k, v in values.items()})
-    params.setdefault("id", field.id)
+    if type(widget) is Select and not field.has_groups():
+        return _select_tag(field, _widget_params(field, values))
+    if type(widget).__call__ is not Input.__call__:
+        return Markup(field(**values))  # noqa: S704 - WTForms' own markup
+    params = _widget_params(field, values)
     params.setdefault("type", widget.input_type)
     if "value" not in params:
         params["value"] = field._value()
     datalist = getattr(field, "_datalist", None)
     if datalist is not None and "list" not in params:
         params["list"] = datalist if isinstance(datalist, str) else datalist.id
-    for name, flag in vars(field.flags).items():
-        if name in widget.validation_attrs and name not in params:
-            params[name] = flag() if callable(flag) else flag
+    _add_validation_attributes(field, params)
     return Markup(f"<input {attributes(name=field.name, **params)}>")  # noqa: S704 - escaped by attributes()
+
+
+def _widget_params(field: Field, values: dict[str, Any]) -> dict[str, Any]:
+    """What WTForms' ``Meta.render_field`` gives the widget: ``render_kw`` overridden by the call's values."""
+    params = {clean_key(k): v for k, v in (getattr(field, "render_kw", None) or {}).items()}
+    params.update({clean_key(k): v for k, v in values.items()})
+    params.setdefault("id", field.id)
+    return params
+
+
+def _add_validation_attributes(field: Field, params: dict[str, Any]) -> None:
+    """The HTML attributes the field's validators call for (``required``, ``maxlength``, ``min``…)."""
+    for name, flag in vars(field.flags).items():
+        if name in field.widget.validation_attrs and name not in params:
+            params[name] = flag() if callable(flag) else flag
+
+
+def _select_tag(field: Field, params: dict[str, Any]) -> Markup:
+    """WTForms' ``Select`` widget (one choice, no option groups), written directly."""
+    if field.widget.multiple:
+        params["multiple"] = True
+    _add_validation_attributes(field, params)
+    options = []
+    for choice in field.iter_choices():
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        option = {"value": value, **(choice.render_kw or {})}
+        if choice.selected:
+            option["selected"] = True
+        options.append(f"<option {attributes(**option)}>{escape(choice.label or choice.value)}</option>")
+    return Markup(f"<select {attributes(name=field.name, **params)}>{''.join(options)}</select>")  # noqa: S704 - escaped
 
 
 def _aria(field: Field) -> dict[str, Any]:
