@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
-from flask import abort, request, send_file
+from flask import abort, current_app, has_request_context, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -62,3 +62,29 @@ def pdf_response(content: bytes, filename: str, *, download: bool = True) -> Res
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+#: relative links remembered per application (cleared when full: journey links are many)
+URL_CACHE_KEY, URL_CACHE_SIZE = "wizard.template_urls", 4096
+
+
+def template_url_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` for templates, remembering the relative links it built: a step page writes a dozen (layout,
+    stepper, form), each worth ≈ 40 calls inside Werkzeug's URL builder. External or anchored links, links
+    relative to the current blueprint (``.name``), unhashable values and rendering outside a request are built
+    as usual. A relative link depends on the URL map, complete once requests are served, and on the script
+    root (this application has no ``url_defaults`` or URL value preprocessors)."""
+    if endpoint.startswith(".") or not has_request_context() or any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)
+    cache: dict[tuple[Any, ...], str] = current_app.extensions.setdefault(URL_CACHE_KEY, {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    except TypeError:  # a value that cannot be a key (a list…)
+        return url_for(endpoint, **values)
+    if len(cache) >= URL_CACHE_SIZE:
+        cache.clear()
+    url = cache[key] = url_for(endpoint, **values)
+    return url

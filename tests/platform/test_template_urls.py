@@ -1,0 +1,31 @@
+"""Templates' ``url_for`` remembers relative links per application, and builds everything else as Flask does."""
+
+from __future__ import annotations
+
+from flask import Flask, url_for
+
+from wizard.web import URL_CACHE_KEY, URL_CACHE_SIZE, template_url_for
+
+
+def test_relative_links_are_remembered_and_equal_flasks(app: Flask) -> None:
+    with app.test_request_context("/"):
+        first = template_url_for("static", filename="app.css")
+        assert first == url_for("static", filename="app.css") == "/static/app.css"
+        assert template_url_for("static", filename="app.css") == first
+        assert app.extensions[URL_CACHE_KEY][("", "static", ("filename", "app.css"))] == first
+
+
+def test_external_links_other_roots_and_unhashable_values_are_built_as_usual(app: Flask) -> None:
+    with app.test_request_context("/", base_url="https://mutuelle.example/portail/"):
+        assert template_url_for("auth.index") == "/portail/"
+        assert template_url_for("auth.index", _external=True) == "https://mutuelle.example/portail/"
+        assert template_url_for("auth.login", next=["a", "b"]) == url_for("auth.login", next=["a", "b"])
+    with app.test_request_context("/"):
+        assert template_url_for("auth.index") == "/"  # the script root is part of what is remembered
+
+
+def test_the_memory_is_bounded(app: Flask) -> None:
+    with app.test_request_context("/"):
+        for number in range(URL_CACHE_SIZE + 10):
+            template_url_for("static", filename=f"f{number}.css")
+        assert len(app.extensions[URL_CACHE_KEY]) <= URL_CACHE_SIZE
