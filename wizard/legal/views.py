@@ -10,6 +10,7 @@ from flask import Blueprint, render_template
 
 from wizard.entry import tokens
 from wizard.legal.pages import LEGAL_PAGES, legal_facts
+from wizard.web import template_url_for
 
 bp = Blueprint("legal", __name__)
 
@@ -17,10 +18,8 @@ bp = Blueprint("legal", __name__)
 @bp.app_template_global()
 def legal_links(absolute: bool = False) -> list[tuple[str, str]]:
     """(label, url) of every legal page, the accessibility statement first."""
-    from flask import url_for  # noqa: PLC0415
-
     def build(endpoint: str) -> str:
-        return tokens.public_url(endpoint) if absolute else url_for(endpoint)
+        return tokens.public_url(endpoint) if absolute else template_url_for(endpoint)
 
     status = legal_facts()["accessibility"]["status"]
     links = [(f"Accessibilité : {status}", build("legal.accessibility"))]
