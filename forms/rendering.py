@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.meta import DefaultMeta
-from wtforms.widgets import Input, Select, html_params
+from wtforms.widgets import CheckboxInput, Input, NumberInput, Select, html_params
 from wtforms.widgets.core import clean_key
 
 QUOTE, ESCAPED_QUOTE = Markup('"'), Markup("&quot;")
@@ -103,7 +103,7 @@ def _checkbox(field: Field, extra_class: str) -> Markup:
     return Markup(  # noqa: S704 - every interpolated value is escaped (module docstring)
         f'<div class="field checkbox {_error_class(field)} {escape(extra_class)}">\n'
         f"{field_errors(field)}"
-        f'<div class="checkbox-row">\n{field(**_aria(field))}\n{label_tag(field)}\n</div>\n'
+        f'<div class="checkbox-row">\n{input_tag(field, **_aria(field))}\n{label_tag(field)}\n</div>\n'
         f"{_hint(field)}</div>\n"
     )
 
@@ -144,9 +144,15 @@ def input_tag(field: Field, **values: Any) -> Markup:
         return Markup(field(**values))  # noqa: S704 - WTForms' own markup
     if type(widget) is Select and not field.has_groups():
         return _select_tag(field, _widget_params(field, values))
-    if type(widget).__call__ is not Input.__call__:
+    if type(widget) not in {NumberInput, CheckboxInput} and type(widget).__call__ is not Input.__call__:
         return Markup(field(**values))  # noqa: S704 - WTForms' own markup
     params = _widget_params(field, values)
+    if type(widget) is NumberInput:  # its bounds, as NumberInput.__call__ adds them
+        for name in ("step", "min", "max"):
+            if getattr(widget, name) is not None:
+                params.setdefault(name, getattr(widget, name))
+    elif type(widget) is CheckboxInput and getattr(field, "checked", field.data):  # as CheckboxInput.__call__
+        params.setdefault("checked", True)
     params.setdefault("type", widget.input_type)
     if "value" not in params:
         params["value"] = field._value()

@@ -24,6 +24,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import NumberInput
 
 from forms import rendering
 from forms.fields import options
@@ -37,6 +38,7 @@ class EveryKind(Form):
     phone = TelField("Téléphone", [Optional(), Length(min=10, max=14)])
     born = DateField("Né(e) le", [InputRequired("Indiquez la date.")])
     children = IntegerField("Enfants", [Optional(), NumberRange(1, 12)])
+    count = IntegerField("Nombre", widget=NumberInput(step=1, min=0, max=9), render_kw={"max": 5})
     share = DecimalField("Part", [Optional()])
     note = TextAreaField("Note", [Length(max=500)])
     secret = PasswordField("Mot de passe", [DataRequired()])
@@ -44,11 +46,13 @@ class EveryKind(Form):
     regime = RadioField("Régime", [InputRequired("Choisissez.")], choices=options([("a", "A & B"), ("b", '"B"')]))
     partner = RadioField("Conjoint", choices=options([("yes", "Oui"), ("no", "Non")]), render_kw={"data-x": "1"})
     confirm = BooleanField("Je confirme", [DataRequired("Cochez la case.")])
+    agree = BooleanField("J'accepte", default=True, render_kw={"data-track": "x"})
 
 
 FILLED = MultiDict({
     "name": HOSTILE, "email": "a@example.fr", "phone": "0102030405", "born": "1980-02-29", "children": "2",
-    "share": "33.5", "note": HOSTILE, "secret": "x", "region": "x", "regime": "b", "partner": "no", "confirm": "y",
+    "share": "33.5", "note": HOSTILE, "count": "3", "agree": "y",
+    "secret": "x", "region": "x", "regime": "b", "partner": "no", "confirm": "y",
 })  # fmt: skip
 WRONG = MultiDict({"name": " ", "born": "pas une date", "children": "99", "share": "abc", "regime": "zzz"})
 
