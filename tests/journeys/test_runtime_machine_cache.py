@@ -29,6 +29,8 @@ def test_a_refused_trigger_detaches_its_model_too() -> None:
         fire(AFFILIATION, "formula", Answers(), "back")  # no condition holds without ``previous``
     with pytest.raises(TransitionRefused):
         fire(AFFILIATION, "not_a_step", Answers(), "next")
+    with pytest.raises(TransitionRefused):
+        fire(AFFILIATION, "regime", Answers(), "not_a_trigger")
     assert machine_for(AFFILIATION).models == []
 
 

@@ -2,14 +2,13 @@
 
 One machine is compiled per flow version and process (``auto_transitions=False``: no ``to_<state>``
 shortcuts around the flow's rules) and kept: building it adds every transition of the flow, which cost more
-than the rest of a step submit's Python. Each operation attaches a fresh model to it with
-``initial=journey.state`` (omitting it would silently reset the journey to the first step), fires one trigger
-and detaches the model, so no journey outlives its request in the machine. Callbacks never write: the
-engine records the move once the machine has moved.
+than the rest of a step submit's Python. Each operation fires one trigger's event on a fresh model holding
+``journey.state``. The model is never attached to the machine (``add_model`` would bind a method per trigger
+and per state to it, most of a move's cost), so no journey outlives its request in the machine. Callbacks
+never write: the engine records the move once the machine has moved.
 
 The shared machine holds no per-journey state: a trigger reads and writes only the model it is given, so
-the threads of a worker may fire on it at the same time (models compare by identity, never by value, so
-two equal journeys cannot be mistaken for one another when attached or detached).
+the threads of a worker may fire on it at the same time.
 """
 
 from __future__ import annotations
@@ -63,14 +62,16 @@ def fire(flow: Flow, state: str, answers: Answers, trigger: str, **kwargs: Any) 
     machine = machine_for(flow)
     if state not in machine.states:
         raise TransitionRefused(f"{state!r} is not a step of {flow.id!r} v{flow.version}")
+    event = machine.events.get(trigger)
+    if event is None:
+        raise TransitionRefused(f"{trigger!r} is not a trigger of {flow.id!r} v{flow.version}")
     model = MachineModel(state=state, answers=answers)
-    machine.add_model(model, initial=state)
     try:
-        moved = model.trigger(trigger, **kwargs)  # type: ignore[attr-defined]
-    except (MachineError, AttributeError) as exc:
+        # the event fired on the model directly: attaching it (add_model) would bind a method per trigger and
+        # per state to it, and detaching it unbind them — most of a move's cost, for one trigger
+        moved = event.trigger(model, **kwargs)
+    except MachineError as exc:
         raise TransitionRefused(f"{trigger!r} is not allowed from {state!r}") from exc
-    finally:
-        machine.remove_model(model)
     if not moved:
         raise TransitionRefused(f"no condition of {trigger!r} holds from {state!r}")
     return model.state
