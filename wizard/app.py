@@ -146,10 +146,12 @@ def register_templates(app: Flask) -> None:
     from config.formats import euros, long_date, short_date  # noqa: PLC0415
     from forms import rendering  # noqa: PLC0415
     from forms.base import form_errors  # noqa: PLC0415
-    from wizard.web import template_url_for  # noqa: PLC0415
+    from wizard.web import layout_links, template_url_for  # noqa: PLC0415
 
     app.jinja_env.filters.update(euros=euros, french_date=long_date, short_date=short_date)
-    app.jinja_env.globals.update(form_errors=form_errors, field_html=rendering, url_for=template_url_for)
+    app.jinja_env.globals.update(
+        form_errors=form_errors, field_html=rendering, url_for=template_url_for, layout_links=layout_links
+    )
     app.context_processor(lambda: {"brand": default_catalogue().brand, "catalogue": default_catalogue()})
 
 

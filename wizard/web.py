@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from functools import wraps
+from types import SimpleNamespace
 from typing import Any, ParamSpec, TypeVar
 
 from flask import abort, current_app, has_request_context, request, send_file, url_for
@@ -88,3 +89,34 @@ def template_url_for(endpoint: str, **values: Any) -> str:
         cache.clear()
     url = cache[key] = url_for(endpoint, **values)
     return url
+
+
+#: the layout's fixed links: its assets, the account menu and the logout form (name → endpoint, arguments)
+LAYOUT_LINKS: dict[str, tuple[str, dict[str, Any]]] = {
+    "css": ("static", {"filename": "app.css"}),
+    "js": ("static", {"filename": "app.js"}),
+    "session_js": ("static", {"filename": "session-timeout.js"}),
+    "keep_alive": ("session.keep_alive", {}),
+    "login": ("auth.login", {}),
+    "home": ("auth.index", {}),
+    "hr": ("hr.home", {}),
+    "dashboard": ("dashboard.dashboard", {}),
+    "documents": ("documents.my_documents", {}),
+    "contract": ("contract.contract", {}),
+    "account": ("member_account.home", {}),
+    "logout": ("auth.logout", {}),
+}
+LAYOUT_LINKS_KEY = "wizard.layout_links"
+
+
+def layout_links() -> SimpleNamespace:
+    """The layout's fixed links, built once per application and script root: every page writes them, and each
+    ``url_for`` from a template costs ≈ 30 calls even when remembered."""
+    cache: dict[str, SimpleNamespace] = current_app.extensions.setdefault(LAYOUT_LINKS_KEY, {})
+    root = request.script_root
+    links = cache.get(root)
+    if links is None:
+        links = cache[root] = SimpleNamespace(**{
+            name: url_for(endpoint, **values) for name, (endpoint, values) in LAYOUT_LINKS.items()
+        })  # fmt: skip
+    return links

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, url_for
 
-from wizard.web import URL_CACHE_KEY, URL_CACHE_SIZE, template_url_for
+from wizard.web import LAYOUT_LINKS, URL_CACHE_KEY, URL_CACHE_SIZE, layout_links, template_url_for
 
 
 def test_relative_links_are_remembered_and_equal_flasks(app: Flask) -> None:
@@ -29,3 +29,13 @@ def test_the_memory_is_bounded(app: Flask) -> None:
         for number in range(URL_CACHE_SIZE + 10):
             template_url_for("static", filename=f"f{number}.css")
         assert len(app.extensions[URL_CACHE_KEY]) <= URL_CACHE_SIZE
+
+
+def test_the_layout_links_are_flasks_links_built_once_per_script_root(app: Flask) -> None:
+    with app.test_request_context("/"):
+        links = layout_links()
+        assert layout_links() is links
+        for name, (endpoint, values) in LAYOUT_LINKS.items():
+            assert getattr(links, name) == url_for(endpoint, **values)
+    with app.test_request_context("/", base_url="http://localhost/portail/"):
+        assert layout_links().home == "/portail/"
