@@ -1,13 +1,14 @@
-"""The HTML of a form field: label, hint, error next to the field, the input — written in Python.
+"""The HTML of a form: error summary, and each field with its label, hint, error and input — written in Python.
 
-A step page used to render every field through a Jinja macro calling three more macros and WTForms' widgets
-(one bound sub-field and one ``html_params`` call per radio option): about half of a step page's rendering
-time. These functions give the same markup (same ids, attributes and order, so templates, browser tests and
-assistive technologies see no difference) at a fraction of the cost; the template macros
-``forms.render_field`` and ``forms.render_radios`` call them.
+Templates call these as ``field_html.render_field(form.x)`` and ``field_html.error_summary(form)`` (a Jinja
+global). A step page used to render its fields through Jinja macros (imported by every page) calling more
+macros and WTForms' widgets (one bound sub-field and one ``html_params`` per radio option): about half of a
+step page's rendering time. The markup is the same as the macros and WTForms gave — same ids, attributes
+and order, so templates, browser tests and assistive technologies see no difference (``tests/forms/
+test_rendering.py`` compares it with WTForms' for every kind of field the forms use).
 
-Every value written into the markup is escaped here (``escape``) or is already Markup built by WTForms or by
-these functions, hence the ``S704`` exemptions.
+Every value written into the markup is escaped here (``escape``, ``Markup.format``) or is already Markup built
+by WTForms or by these functions, hence the ``S704`` exemptions.
 """
 
 from __future__ import annotations
@@ -20,9 +21,26 @@ from wtforms.meta import DefaultMeta
 from wtforms.widgets import CheckboxInput, Input, NumberInput, Select, html_params
 from wtforms.widgets.core import clean_key
 
+from forms.base import form_errors
+
 QUOTE, ESCAPED_QUOTE = Markup('"'), Markup("&quot;")
 #: fields the step pages do not show (the CSRF token is written by the page itself)
 HIDDEN_TYPES = frozenset({"HiddenField", "CSRFTokenField", "SubmitField"})
+
+
+def error_summary(form: Any) -> Markup:
+    """The box above a form listing every error, each linking to its field ("" when there is none)."""
+    errors = form_errors(form)
+    if not errors:
+        return Markup("")
+    items = "".join(Markup('<li><a href="#{}">{}</a></li>\n').format(field_id, message) for field_id, message in errors)
+    plural = "s" if len(errors) > 1 else ""
+    return Markup(  # noqa: S704 - every interpolated value is escaped (module docstring)
+        '<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" '
+        'id="error-summary">\n'
+        f'<h2 id="error-summary-title">Il y a {len(errors)} erreur{plural} à corriger</h2>\n'
+        f"<ul>\n{items}</ul>\n</div>\n"
+    )
 
 
 def render_field(field: Field, extra_class: str = "") -> Markup:

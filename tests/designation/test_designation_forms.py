@@ -157,8 +157,7 @@ def test_at_most_one_spouse_or_pacs_partner() -> None:
 def test_each_group_is_titled_beneficiaire_n_not_the_field_name(app: Flask) -> None:
     form = form_for(person(0), person(1))
     template = app.jinja_env.from_string(
-        '{% import "macros/forms.html" as forms %}'
-        "{% for entry in form.beneficiaries.entries %}{{ forms.render_subform(entry, loop.index) }}{% endfor %}"
+        "{% for entry in form.beneficiaries.entries %}{{ field_html.render_subform(entry, loop.index) }}{% endfor %}"
     )
     html = template.render(form=form)
     assert "<legend>Bénéficiaire 1</legend>" in html and "<legend>Bénéficiaire 2</legend>" in html
