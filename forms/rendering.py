@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.meta import DefaultMeta
-from wtforms.widgets import CheckboxInput, Input, NumberInput, Select, html_params
+from wtforms.widgets import CheckboxInput, DateInput, Input, NumberInput, Select, html_params
 from wtforms.widgets.core import clean_key
 
 from forms.base import form_errors
@@ -154,23 +154,18 @@ def label_tag(field: Field, **values: Any) -> Markup:
 
 
 def input_tag(field: Field, **values: Any) -> Markup:
-    """``field(**values)`` for the plain ``<input>`` widgets (text, date, number, e-mail…) and ``<select>``,
-    written directly with WTForms' rules (id, type, value, the validators' HTML attributes, ``render_kw``); any
-    other widget, or a form whose ``Meta`` renders fields its own way, is left to WTForms."""
+    """``field(**values)`` for the plain ``<input>`` widgets (text, date, number, e-mail, checkbox…) and
+    ``<select>``, written directly with WTForms' rules (id, type, value, the validators' HTML attributes,
+    ``render_kw``); any other widget, or a form whose ``Meta`` renders fields its own way, is left to WTForms."""
     widget = field.widget
     if type(field.meta).render_field is not DefaultMeta.render_field:
         return Markup(field(**values))  # noqa: S704 - WTForms' own markup
     if type(widget) is Select and not field.has_groups():
         return _select_tag(field, _widget_params(field, values))
-    if type(widget) not in {NumberInput, CheckboxInput} and type(widget).__call__ is not Input.__call__:
+    if type(widget) not in WIDGET_DEFAULTS and type(widget).__call__ is not Input.__call__:
         return Markup(field(**values))  # noqa: S704 - WTForms' own markup
     params = _widget_params(field, values)
-    if type(widget) is NumberInput:  # its bounds, as NumberInput.__call__ adds them
-        for name in ("step", "min", "max"):
-            if getattr(widget, name) is not None:
-                params.setdefault(name, getattr(widget, name))
-    elif type(widget) is CheckboxInput and getattr(field, "checked", field.data):  # as CheckboxInput.__call__
-        params.setdefault("checked", True)
+    WIDGET_DEFAULTS.get(type(widget), _no_defaults)(field, params)
     params.setdefault("type", widget.input_type)
     if "value" not in params:
         params["value"] = field._value()
@@ -178,7 +173,41 @@ def input_tag(field: Field, **values: Any) -> Markup:
     if datalist is not None and "list" not in params:
         params["list"] = datalist if isinstance(datalist, str) else datalist.id
     _add_validation_attributes(field, params)
+    if type(widget) is DateInput:
+        _format_date_bounds(field, params)
     return Markup(f"<input {attributes(name=field.name, **params)}>")  # noqa: S704 - escaped by attributes()
+
+
+def _no_defaults(_field: Field, _params: dict[str, Any]) -> None:
+    return None
+
+
+def _number_bounds(field: Field, params: dict[str, Any]) -> None:
+    """As ``NumberInput.__call__``: the widget's step and bounds, unless given."""
+    for name in ("step", "min", "max"):
+        if getattr(field.widget, name) is not None:
+            params.setdefault(name, getattr(field.widget, name))
+
+
+def _checked(field: Field, params: dict[str, Any]) -> None:
+    """As ``CheckboxInput.__call__``."""
+    if getattr(field, "checked", field.data):
+        params.setdefault("checked", True)
+
+
+def _format_date_bounds(field: Field, params: dict[str, Any]) -> None:
+    """As ``DateInput.__call__``: date bounds written in the field's format."""
+    date_format = getattr(field, "format", None)
+    if date_format is None:
+        return
+    date_format = date_format[0] if isinstance(date_format, list) else date_format
+    for bound in ("min", "max"):
+        if hasattr(params.get(bound), "strftime"):
+            params[bound] = params[bound].strftime(date_format)
+
+
+#: the widgets whose own ``__call__`` only adds attributes before ``Input.__call__``, and what they add
+WIDGET_DEFAULTS = {NumberInput: _number_bounds, CheckboxInput: _checked, DateInput: _no_defaults}
 
 
 def _widget_params(field: Field, values: dict[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,7 @@ class EveryKind(Form):
     email = EmailField("Courriel", render_kw={"autocomplete": "email", "spellcheck": "false"})
     phone = TelField("Téléphone", [Optional(), Length(min=10, max=14)])
     born = DateField("Né(e) le", [InputRequired("Indiquez la date.")])
+    since = DateField("Depuis le", render_kw={"min": date(2020, 1, 1), "max": date(2030, 12, 31)})
     children = IntegerField("Enfants", [Optional(), NumberRange(1, 12)])
     count = IntegerField("Nombre", widget=NumberInput(step=1, min=0, max=9), render_kw={"max": 5})
     share = DecimalField("Part", [Optional()])
@@ -51,7 +52,7 @@ class EveryKind(Form):
 
 FILLED = MultiDict({
     "name": HOSTILE, "email": "a@example.fr", "phone": "0102030405", "born": "1980-02-29", "children": "2",
-    "share": "33.5", "note": HOSTILE, "count": "3", "agree": "y",
+    "share": "33.5", "note": HOSTILE, "count": "3", "agree": "y", "since": "2024-05-01",
     "secret": "x", "region": "x", "regime": "b", "partner": "no", "confirm": "y",
 })  # fmt: skip
 WRONG = MultiDict({"name": " ", "born": "pas une date", "children": "99", "share": "abc", "regime": "zzz"})
