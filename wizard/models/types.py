@@ -40,8 +40,12 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_encode)
 
 
+#: one decoder for every stored answer (``json.loads`` with a hook builds a new one per call)
+_DECODER = json.JSONDecoder(object_hook=_decode)
+
+
 def loads(text: str) -> Any:
-    return json.loads(text, object_hook=_decode)
+    return _DECODER.decode(text)
 
 
 class EncryptedJSON(TypeDecorator[Any]):
