@@ -123,8 +123,9 @@ class _StampFont(FontEngineFactory):
 
     pyHanko parses the font and subsets it for every stamp; on the whole DejaVu file (≈ 700 kB, thousands of
     glyphs, large GSUB/GPOS tables) that was most of a seal's time. So the stamp uses a copy of the family cut
-    down once per process to the Latin scripts (:func:`_latin_font`), which pyHanko then subsets as before;
-    a text with a character outside that copy (a Greek or Cyrillic name...) gets the whole family.
+    down once per process to the Latin scripts and to the layout features combining accents need
+    (:func:`_latin_font`), which pyHanko then subsets as before; a text with a character outside that copy
+    (a Greek or Cyrillic name...) gets the whole family.
     """
 
     def __init__(self, text: str) -> None:
@@ -141,19 +142,25 @@ def _font_bytes() -> bytes:
         return handle.read()
 
 
-#: the code points the stamp's Latin copy keeps: Basic Latin to Latin Extended-B, Latin Extended Additional,
-#: general punctuation (typographic apostrophe, dashes, narrow no-break space of French dates) and the euro sign
-LATIN_RANGES = ((0x20, 0x24F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20AC, 0x20AC))
+#: the code points the stamp's Latin copy keeps: Basic Latin to Latin Extended-B, combining diacritical marks
+#: (a name typed decomposed), Latin Extended Additional, general punctuation (typographic apostrophe, dashes,
+#: narrow no-break space of French dates) and the euro sign
+LATIN_RANGES = ((0x20, 0x24F), (0x300, 0x36F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20AC, 0x20AC))
+#: the OpenType features the stamp's Latin copy keeps: glyph composition and decomposition, local forms and
+#: the positioning of combining accents (a name typed decomposed, « e » + U+0301, still prints right).
+#: Kerning and ligatures are dropped: DejaVu's kerning tables were what fontTools decompiled at every seal
+#: (pyHanko subsets the stamp's font anew each time), for a stamp that needs no kerning.
+LATIN_FEATURES = ("ccmp", "locl", "mark", "mkmk")
 
 
 @lru_cache(maxsize=1)
 def _latin_font() -> tuple[bytes, frozenset[int]]:
-    """The family cut down to :data:`LATIN_RANGES` (every layout feature kept), and the code points it maps."""
+    """The family cut down to :data:`LATIN_RANGES` and :data:`LATIN_FEATURES`, and the code points it maps."""
     from fontTools import subset, ttLib  # noqa: PLC0415 - only the sealing worker needs it
 
     font = ttLib.TTFont(io.BytesIO(_font_bytes()))
     options = subset.Options()
-    options.layout_features = ["*"]
+    options.layout_features = list(LATIN_FEATURES)
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.drop_tables = [*options.drop_tables, "FFTM"]
