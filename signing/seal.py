@@ -172,14 +172,15 @@ def _font_bytes() -> bytes:
         return handle.read()
 
 
-#: the code points the stamp's Latin copy keeps: Basic Latin to Latin Extended-B, combining diacritical marks
-#: (a name typed decomposed), Latin Extended Additional, general punctuation (typographic apostrophe, dashes,
-#: narrow no-break space of French dates) and the euro sign
-LATIN_RANGES = ((0x20, 0x24F), (0x300, 0x36F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20AC, 0x20AC))
-#: the OpenType features the stamp's Latin copy keeps: glyph composition and decomposition, local forms and
-#: the positioning of combining accents (a name typed decomposed, « e » + U+0301, still prints right).
-#: Kerning and ligatures are dropped: DejaVu's kerning tables were what fontTools decompiled at every seal
-#: (pyHanko subsets the stamp's font anew each time), for a stamp that needs no kerning.
+#: the code points the stamp's Latin copy keeps: Basic Latin to Latin Extended-B, Latin Extended Additional,
+#: general punctuation (typographic apostrophe, dashes, narrow no-break space of French dates) and the euro sign.
+#: Not the combining diacritical marks: their mark-positioning tables against every Latin letter are as costly
+#: to decompile at every seal as the kerning; a name typed decomposed gets the whole family.
+LATIN_RANGES = ((0x20, 0x24F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20AC, 0x20AC))
+#: the OpenType features the stamp's Latin copy may keep: glyph composition, local forms, mark positioning
+#: (without the combining marks, only ``locl`` remains in DejaVu). Kerning and ligatures are dropped: DejaVu's
+#: kerning tables were what fontTools decompiled at every seal (pyHanko subsets the stamp's font anew each
+#: time), for a stamp that needs no kerning.
 LATIN_FEATURES = ("ccmp", "locl", "mark", "mkmk")
 
 
