@@ -33,7 +33,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from config.catalogue import Brand, default_catalogue
 from config.formats import short_date
-from signing.documents.pdfa import to_pdfa3b
+from signing.documents.pdfa import identify_as_pdfa3b
 
 #: DocuSign anchor strings, drawn as tiny white text in the signature area of what is sent to DocuSign only
 #: (:func:`signing.documents.anchors.with_docusign_anchors`), never in a locally signed document
@@ -314,9 +314,7 @@ class SignatureBox(Flowable):  # type: ignore[misc]  # ReportLab ships no type i
 
 def signature_block(place: str, signed_on: date, caption: str = "Signature de l'adhérent(e)") -> Flowable:
     """« Fait à … le … » followed by the signature area, kept on one page."""
-    return KeepTogether(
-        [Spacer(1, 4 * mm), para(f"Fait à {place}, le {short_date(signed_on)}"), SignatureBox(caption)]
-    )
+    return KeepTogether([Spacer(1, 4 * mm), para(f"Fait à {place}, le {short_date(signed_on)}"), SignatureBox(caption)])
 
 
 # --- Page decoration and rendering -------------------------------------------------------------------
@@ -342,6 +340,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab ships no type 
             self.setFillColor(GREY)
             self.drawRightString(PAGE_WIDTH - MARGIN, 10 * mm, f"Page {self._pageNumber} / {total}")
             super().showPage()
+        identify_as_pdfa3b(self)
         super().save()
 
 
@@ -428,4 +427,4 @@ def render_document(info: DocumentInfo, story: Sequence[Flowable], *, brand: Bra
         brand, f"Réf. modèle {info.kind} v{info.template_version}", specimen
     )
     doc.build(list(story), onFirstPage=decor, onLaterPages=decor, canvasmaker=_NumberedCanvas)
-    return to_pdfa3b(buffer.getvalue())
+    return buffer.getvalue()

@@ -95,5 +95,12 @@ def _story(data: NoticeData) -> list[Flowable]:
 
 
 def render_notice(data: NoticeData, *, specimen: bool = False) -> bytes:
+    """The notice's PDF. Every member of a contract gets the same one (for a given effective date): rendering is
+    deterministic, so each distinct ``data`` is rendered once per process and its bytes reused (immutable)."""
+    return _rendered_notice(data, specimen)
+
+
+@lru_cache(maxsize=16)
+def _rendered_notice(data: NoticeData, specimen: bool) -> bytes:
     info = DocumentInfo(title=TITLE, kind="notice", template_version=f"{TEMPLATE_VERSION}/{data.text.version}")
     return render_document(info, _story(data), brand=data.brand, specimen=specimen)

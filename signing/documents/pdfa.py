@@ -1,34 +1,28 @@
 """PDF/A-3b identification of the rendered documents, so an archive can keep them for decades.
 
 ReportLab writes the content (every font embedded and subset, see :mod:`signing.documents.layout`); this
-module adds what PDF/A-3b asks on top: an XMP metadata stream identifying the file (``pdfaid:part=3``,
-``pdfaid:conformance=B``) and agreeing with the document information dictionary, and an sRGB output intent
-whose ICC profile comes from Debian's ``colord-data`` package (never downloaded at run time). The evidence
-record the seal embeds is an *associated file* (``/AF``, relationship ``/Data``), as PDF/A-3 requires for
-embedded files (:mod:`signing.seal`). Deterministic: the same PDF in gives the same bytes out.
+module has it add what PDF/A-3b asks on top (:func:`identify_as_pdfa3b`, in the same pass): an XMP metadata
+stream identifying the file (``pdfaid:part=3``, ``pdfaid:conformance=B``) and agreeing with the document
+information dictionary, and an sRGB output intent whose ICC profile comes from Debian's ``colord-data``
+package (never downloaded at run time). The evidence record the seal embeds is an *associated file* (``/AF``,
+relationship ``/Data``), as PDF/A-3 requires for embedded files (:mod:`signing.seal`). Deterministic: the
+same document gives the same bytes.
 """
 
 from __future__ import annotations
 
-import io
 import os
 from functools import lru_cache
 from html import escape
+from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFCatalog, PDFDate, PDFDictionary, PDFName, PDFStream, PDFString
+from reportlab.pdfgen.canvas import Canvas
 
 #: Debian's colord-data; ``AFFILIATION_ICC_PROFILE`` overrides it
 DEFAULT_ICC_PROFILE = "/usr/share/color/icc/colord/sRGB.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
-PRODUCER = "ReportLab PDF Library; pypdf (PDF/A-3b)"
+PRODUCER = "ReportLab PDF Library (PDF/A-3b)"
 
 
 class IccProfileMissingError(RuntimeError):
@@ -92,33 +86,41 @@ def _xmp_date(pdf_date: str) -> str:
     return f"{stamp}{zone[0]}{zone[1:3]}:{zone[3:5] or '00'}"
 
 
-def to_pdfa3b(pdf: bytes) -> bytes:
-    """``pdf`` identified as PDF/A-3b: XMP metadata and the sRGB output intent added, information kept."""
-    profile = _icc_bytes(icc_profile_path())
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    info: dict[str, object] = dict(reader.metadata or {})
-    title, author = str(info.get("/Title", "")), str(info.get("/Author", ""))
-    subject, creator = str(info.get("/Subject", "")), str(info.get("/Creator", ""))
-    created = str(info.get("/CreationDate", "D:20000101000000+00'00'"))
-    writer.add_metadata({"/Producer": PRODUCER, "/ModDate": created})
+class _PlainStream(PDFStream):  # type: ignore[misc]  # ReportLab ships no type information
+    """A stream written as is: no filter, not even an empty ``/Filter`` (the XMP packet must stay readable)."""
 
-    metadata = DecodedStreamObject()
-    metadata.set_data(_xmp(title, author, subject, creator, _xmp_date(created)))
-    metadata.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
-    icc = DecodedStreamObject()
-    icc.set_data(profile)
-    icc.update({NameObject("/N"): NumberObject(3)})
-    intent = DictionaryObject({
-        NameObject("/Type"): NameObject("/OutputIntent"),
-        NameObject("/S"): NameObject("/GTS_PDFA1"),
-        NameObject("/OutputConditionIdentifier"): TextStringObject(OUTPUT_CONDITION),
-        NameObject("/Info"): TextStringObject(OUTPUT_CONDITION),
-        NameObject("/DestOutputProfile"): writer._add_object(icc),
+    def format(self, document: Any) -> bytes:
+        content: bytes = self.content
+        dictionary = PDFDictionary(self.dictionary.dict.copy())
+        dictionary["Length"] = len(content)
+        head: bytes = dictionary.format(document)
+        return head + b"\nstream\n" + content + b"endstream\n"
+
+
+def identify_as_pdfa3b(canvas: Canvas) -> None:
+    """Make ``canvas``'s document PDF/A-3b when it is saved: XMP metadata and sRGB output intent in its catalog.
+
+    Called just before the canvas is saved, once its information (title, author...) is final; done by
+    ReportLab itself rather than by re-reading and rewriting its output (a quarter of a document's rendering).
+    """
+    profile = _icc_bytes(icc_profile_path())
+    canvas.setProducer(PRODUCER)
+    doc = canvas._doc
+    info = doc.info
+    created = PDFDate(ts=doc._timeStamp, dateFormatter=info._dateFormatter).format(doc).decode("latin-1")[1:-1]
+    metadata = _PlainStream(
+        PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+        _xmp(info.title, info.author, info.subject, info.creator, _xmp_date(created)),
+    )
+    icc = _PlainStream(PDFDictionary({"N": 3}), profile)
+    intent = PDFDictionary({
+        "Type": PDFName("OutputIntent"),
+        "S": PDFName("GTS_PDFA1"),
+        "OutputConditionIdentifier": PDFString(OUTPUT_CONDITION),
+        "Info": PDFString(OUTPUT_CONDITION),
+        "DestOutputProfile": doc.Reference(icc),
     })  # fmt: skip
-    root = writer._root_object
-    root[NameObject("/Metadata")] = writer._add_object(metadata)
-    root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    catalog = doc.Catalog
+    catalog.Metadata = metadata  # one of the catalog's entries ReportLab writes as a reference
+    catalog.OutputIntents = PDFArray([doc.Reference(intent)])
+    catalog.__NoDefault__ = [*PDFCatalog.__NoDefault__, "OutputIntents"]  # ReportLab writes listed entries only

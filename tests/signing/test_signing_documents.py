@@ -146,6 +146,16 @@ def test_bulletin_without_dependants_says_so(bulletin_data: BulletinData, pdf_te
     assert "Total mensuel 16,00 €" in text
 
 
+def test_the_notice_is_rendered_once_per_distinct_data(notice_data: NoticeData, pdf_text: Text) -> None:
+    first = render_notice(notice_data)
+    assert render_notice(replace(notice_data)) is first  # equal data: the same bytes, not rendered again
+    other_date = render_notice(replace(notice_data, effective_date=date(2026, 6, 1)))
+    assert "1er juin 2026" in pdf_text(other_date)
+    assert "1er mai 2026" in pdf_text(first)
+    assert "SPECIMEN" in pdf_text(render_notice(notice_data, specimen=True))
+    assert "SPECIMEN" not in pdf_text(first)
+
+
 def test_notice_prints_contract_sections_and_contact(notice_data: NoticeData, pdf_text: Text) -> None:
     text = pdf_text(render_notice(notice_data))
     assert "Notice d'information" in text

@@ -13,10 +13,11 @@ import pytest
 from pyhanko.pdf_utils import embed
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
 
 from signing.documents.mandate import MandateData, render_mandate
 from signing.pki import Pki, ensure_pki
-from signing.seal import NO_SIGNATURE, read_evidence, seal_pdf, stamp_text, validate_sealed_pdf
+from signing.seal import NO_SIGNATURE, read_evidence, reserved_bytes, seal_pdf, stamp_text, validate_sealed_pdf
 
 SIGNED_AT = datetime(2026, 4, 12, 12, 5, 33, tzinfo=UTC)
 EVIDENCE: dict[str, object] = {
@@ -70,6 +71,27 @@ def test_sealed_pdf_is_pades_with_a_visible_french_stamp(sealed: bytes) -> None:
 def _pdf_literal(text: str) -> bytes:
     """How pyHanko writes text in the appearance stream: PDFDocEncoding, accents as octal escapes."""
     return "".join(c if ord(c) < 128 else f"\\{ord(c):03o}" for c in text).encode("ascii")
+
+
+def test_the_signature_room_is_pyhankos_own_estimate_measured_once_per_chain(
+    sealed: bytes, mandate_data: MandateData, pki: Pki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reserved without pyHanko's dry run at every seal, yet the same room pyHanko would have left."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(render_mandate(mandate_data)))
+    meta = signers.PdfSignatureMetadata(field_name="Other", subfilter=fields.SigSeedSubFilter.PADES)
+    estimated = signers.sign_pdf(writer, meta, signer=pki.signer()).getvalue()  # pyHanko sizes it itself
+    [ours] = PdfFileReader(io.BytesIO(sealed)).embedded_signatures
+    [theirs] = PdfFileReader(io.BytesIO(estimated)).embedded_signatures
+    assert len(ours.sig_object["/Contents"]) * 2 == reserved_bytes(pki.signer())
+    # the dry run's ECDSA signature is a real one, its DER length varies by a byte or two: hence the margin
+    assert abs(len(ours.sig_object["/Contents"]) - len(theirs.sig_object["/Contents"])) <= 6
+
+    def no_dry_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("dry run repeated")
+
+    signer = pki.signer()
+    monkeypatch.setattr(signer, "async_sign", no_dry_run)
+    assert reserved_bytes(signer) == reserved_bytes(pki.signer())
 
 
 def test_one_altered_byte_breaks_the_seal(sealed: bytes, pki: Pki) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -17,6 +18,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from signing.documents import layout
@@ -30,7 +32,7 @@ from signing.documents.notice import render_notice
 from signing.documents.pdfa import IccProfileMissingError, icc_profile_path
 from signing.documents.quote import QuoteData, QuotePerson, render_quote
 from signing.pki import Pki
-from signing.seal import seal_pdf, validate_sealed_pdf
+from signing.seal import _latin_font, seal_pdf, validate_sealed_pdf
 
 NAME_FIRST, NAME_LAST = "Łukasz", "Šťěpánek-Øberg"
 FULL = f"{NAME_FIRST} {NAME_LAST}"
@@ -133,6 +135,31 @@ def test_the_stamp_prints_latin_and_other_scripts_in_an_embedded_font(
     _fonts_embedded_and_subset(_pdffonts(sealed, tmp_path))
     assert f"Signé électroniquement par {signer}" in _pdftotext(sealed, tmp_path).replace("\n", " ")
     assert validate_sealed_pdf(sealed, pki.root_cert).ok
+
+
+@POPPLER
+def test_a_name_typed_with_combining_accents_prints_in_the_whole_family(
+    request: pytest.FixtureRequest, lukasz: Identity, pki: Pki, tmp_path: Path
+) -> None:
+    decomposed = unicodedata.normalize("NFD", FULL)
+    assert decomposed != FULL
+    _, covered = _latin_font()
+    assert not all(ord(char) in covered for char in decomposed)
+    bulletin = _documents(request, lukasz)["bulletin"]
+    sealed = seal_pdf(
+        bulletin, pki=pki, signer_name=decomposed, signed_at=datetime(2026, 4, 12, tzinfo=UTC), evidence={}
+    )
+    _fonts_embedded_and_subset(_pdffonts(sealed, tmp_path))
+    text = unicodedata.normalize("NFC", _pdftotext(sealed, tmp_path).replace("\n", " "))
+    assert f"Signé électroniquement par {FULL}" in text
+    assert validate_sealed_pdf(sealed, pki.root_cert).ok
+
+
+def test_the_stamps_latin_copy_has_no_layout_tables_to_decompile() -> None:
+    """No kerning, ligature or mark tables for fontTools to decompile at every seal; every Latin letter mapped."""
+    font = TTFont(io.BytesIO(_latin_font()[0]))
+    assert not {"GSUB", "GPOS", "GDEF", "MATH"} & set(font.keys())
+    assert {ord(char) for char in FULL + "ÀÉÈÊËÎÏÔÙÛÜŸÇŒÆàéèêëîïôùûüÿçœæ€’–—"} <= _latin_font()[1]
 
 
 def test_a_missing_font_file_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
