@@ -212,11 +212,12 @@ class Server:
             self.process.wait()
 
 
-def start_server(target: str, env: dict[str, str], log: Path) -> Server:
+def start_server(target: str, env: dict[str, str], log: Path, root: Path = ROOT) -> Server:
+    """gunicorn serving ``target`` from the code in ``root`` (this checkout, or another revision's)."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{port}", target]
     with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", process, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
