@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tests.conftest import hidden_fields, login, start_from_home, submit, text_of
 from wizard import create_app
 from wizard.db import db_session
+from wizard.entry.session_cookie import AgedSessionInterface
 from wizard.models import Journey
 
 
@@ -126,3 +127,21 @@ def _stored(app: Flask) -> tuple[str, int, dict[str, Any]]:
     with app.app_context():
         journey = db_session().scalars(select(Journey)).one()
         return journey.state, journey.revision, {a.step_id: a.raw for a in journey.answers}
+
+
+def test_the_cookie_serializer_is_built_once_per_set_of_keys(app: Flask, client: FlaskClient, make_user: Any) -> None:
+    make_user("keys@example.fr")
+    login(client, "keys@example.fr")
+    interface = app.session_interface
+    assert isinstance(interface, AgedSessionInterface)
+    first = interface.get_signing_serializer(app)
+    assert client.get("/mes-demarches").status_code == 200
+    assert interface.get_signing_serializer(app) is first
+    old_key = app.secret_key
+    app.secret_key = "a-rotated-secret-key-for-this-test-only"
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    rotated = interface.get_signing_serializer(app)
+    assert rotated is not first and rotated is not None
+    assert client.get("/mes-demarches").status_code == 200  # the old cookie still opens the session
+    app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = "yet-another-key-nobody-signed-with", []
+    assert client.get("/mes-demarches").status_code == 302  # no key of the cookie left: logged out

@@ -20,11 +20,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from forms.base import StepForm
 from forms.context import Answers
 from wizard.db import STALE_MESSAGE
-from wizard.journeys import runtime, steps
+from wizard.journeys import runtime, steps, writes
 from wizard.journeys.flow import Flow, FormStep, ReviewStep, Step, TerminalStep
 from wizard.journeys.hooks import StepChecker, checker_for
 from wizard.journeys.registry import registry
-from wizard.models import Actor, Campaign, Journey, JourneyEvent, JourneyStatus, StepAnswer, User, utcnow
+from wizard.models import Actor, Campaign, Journey, JourneyEvent, JourneyStatus, User, utcnow
 
 DRAFT_MESSAGE = "Vos réponses sont enregistrées. Vous pourrez reprendre votre démarche à tout moment."
 REVALIDATE_MESSAGE = "Une de vos réponses doit être vérifiée avant de valider : merci de la corriger."
@@ -93,9 +93,7 @@ def start_journey(
     return journey
 
 
-def resume_or_start(
-    session: Session, owner: User, flow_id: str, actor: Actor, **start_kwargs: Any
-) -> Journey:
+def resume_or_start(session: Session, owner: User, flow_id: str, actor: Actor, **start_kwargs: Any) -> Journey:
     """One draft per person and journey: following a link again resumes it."""
     journey = find_open_journey(session, owner, flow_id)
     if journey is None:
@@ -140,7 +138,8 @@ def submit_step(
     handler = {"back": _go_back, "save": _save_draft}.get(action, _go_next)
     raw = steps.with_kept_values(journey, steps.flow_of(journey).step(step_id), raw)
     try:
-        outcome = handler(session, journey, step_id, raw, actor)
+        with writes.staged(session, journey):  # plain statements, not the unit of work (wizard.journeys.writes)
+            outcome = handler(session, journey, step_id, raw, actor)
         session.flush()
     except (StaleDataError, runtime.TransitionRefused):
         session.rollback()
@@ -173,9 +172,7 @@ def _not_open(journey: Journey, step_id: str) -> bool:
     return False
 
 
-def _go_next(
-    session: Session, journey: Journey, step_id: str, raw: Mapping[str, list[str]], actor: Actor
-) -> Outcome:
+def _go_next(session: Session, journey: Journey, step_id: str, raw: Mapping[str, list[str]], actor: Actor) -> Outcome:
     flow = steps.flow_of(journey)
     step = flow.step(step_id)
     if isinstance(step, FormStep):
@@ -198,9 +195,7 @@ def _go_next(
     return Outcome("moved", new_state)
 
 
-def _go_back(
-    session: Session, journey: Journey, step_id: str, raw: Mapping[str, list[str]], actor: Actor
-) -> Outcome:
+def _go_back(session: Session, journey: Journey, step_id: str, raw: Mapping[str, list[str]], actor: Actor) -> Outcome:
     flow = steps.flow_of(journey)
     if isinstance(flow.step(step_id), FormStep) and raw:
         _store(journey, step_id, raw, None, draft=True)
@@ -218,7 +213,7 @@ def _save_draft(
     if isinstance(steps.flow_of(journey).step(step_id), FormStep):
         _store(journey, step_id, raw, None, draft=True)
     _record(session, journey, "save_draft", journey.state, journey.state, actor)
-    journey.updated_at = utcnow()
+    writes.set_journey(journey, updated_at=utcnow())
     return Outcome("saved", journey.state, DRAFT_MESSAGE)
 
 
@@ -226,16 +221,11 @@ def _store(
     journey: Journey, step_id: str, raw: Mapping[str, list[str]], data: dict[str, Any] | None, *, draft: bool
 ) -> None:
     """Keep what was typed; a draft keeps the last valid data so branching does not flicker."""
-    answer = journey.answer_for(step_id)
-    if answer is None:
-        answer = StepAnswer(step_id=step_id, raw={}, data=None)
-        journey.answers.append(answer)
-    answer.raw = {k: list(v) for k, v in raw.items()}
-    if not draft:
-        answer.data = data
-    answer.is_draft = draft
-    answer.updated_at = utcnow()
-    journey.updated_at = utcnow()
+    now = utcnow()
+    kept = {} if draft else {"data": data}
+    writes.save_answer(journey, step_id, raw={k: list(v) for k, v in raw.items()}, is_draft=draft, updated_at=now,
+                       **kept)  # fmt: skip
+    writes.set_journey(journey, updated_at=now)
 
 
 def _first_invalid_step(journey: Journey, flow: Flow, until: str) -> str | None:
@@ -273,10 +263,9 @@ def _move(session: Session, journey: Journey, trigger: str, actor: Actor, **kwar
     flow = steps.flow_of(journey)
     answers = steps.all_answers(journey)
     before = journey.state
-    journey.state = runtime.fire(flow, before, answers, trigger, **kwargs)
-    if journey.state not in journey.path:
-        journey.path = [*journey.path, journey.state]
-    journey.updated_at = utcnow()
+    after = runtime.fire(flow, before, answers, trigger, **kwargs)
+    path = journey.path if after in journey.path else [*journey.path, after]
+    writes.set_journey(journey, state=after, path=path, updated_at=utcnow())
     _record(session, journey, trigger, before, journey.state, actor)
     step = flow.step(journey.state)
     if isinstance(step, TerminalStep):
@@ -285,8 +274,8 @@ def _move(session: Session, journey: Journey, trigger: str, actor: Actor, **kwar
 
 
 def _finish(session: Session, journey: Journey, flow: Flow, step: TerminalStep, actor: Actor) -> None:
-    journey.status = JourneyStatus.COMPLETED
-    journey.completed_at = utcnow()
+    writes.set_journey(journey, status=JourneyStatus.COMPLETED, completed_at=utcnow())
+    writes.write_now(journey)  # what follows reads journeys: it sees this one completed
     if step.then and not journey.is_preview and find_open_journey(session, journey.owner, step.then) is None:
         stored = journey.context or {}
         sources = {**stored.get("sources", {}), flow.id: dict(steps.effective_answers(journey, flow))}
@@ -361,8 +350,7 @@ def cancel_journey(session: Session, journey: Journey, actor: Actor, reason: str
     """
     if journey.status == JourneyStatus.CANCELLED:
         return
-    journey.status = JourneyStatus.CANCELLED
-    journey.updated_at = utcnow()
+    writes.set_journey(journey, status=JourneyStatus.CANCELLED, updated_at=utcnow())
     _record(session, journey, f"cancel:{reason}"[:64], journey.state, journey.state, actor)
 
 
@@ -378,7 +366,7 @@ def expire_journey(session: Session, journey: Journey, actor: Actor) -> bool:
     if journey.status != JourneyStatus.IN_PROGRESS:
         return False
     try:
-        journey.status = JourneyStatus.EXPIRED
+        writes.set_journey(journey, status=JourneyStatus.EXPIRED)
         _record(session, journey, "expire", journey.state, journey.state, actor)
         session.flush()
     except StaleDataError:
