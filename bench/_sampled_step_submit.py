@@ -43,7 +43,7 @@ def read_stacks(files: list[Path]) -> tuple[int, list[tuple[list[str], int]]]:
     for path in files:
         for line in path.read_text().splitlines():
             frames, _, count = line.rpartition(" ")
-            if frames:
+            if frames and count.isdigit():  # a stack py-spy cut short while writing has no count: skipped
                 stacks.append(([_frame_name(f) for f in frames.split(";")], int(count)))
                 total += int(count)
     return total, stacks

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, request
 from sqlalchemy import func, select
 
 from wizard.db import ROLLBACK_ONLY, db_session
@@ -34,3 +34,19 @@ def test_a_request_is_committed_after_the_view_unless_marked_rollback_only(app: 
     assert client.get("/test-boundary/dropped@example.fr").status_code == 200
     assert _count(app, "kept@example.fr") == 1
     assert _count(app, "dropped@example.fr") == 0
+
+
+def test_work_after_the_request_commit_is_committed_when_the_context_ends(app: Flask) -> None:
+    @app.teardown_request
+    def late_write(_exc: BaseException | None) -> None:  # after wizard.db's commit, before the context ends
+        if request.path == "/test-late-write":
+            db_session().add(User(email="late@example.fr", first_name="A", last_name="B", role=Role.MEMBER))
+
+    app.add_url_rule("/test-late-write", endpoint="late_write", view_func=lambda: "ok")
+    assert app.test_client().get("/test-late-write").status_code == 200
+    assert _count(app, "late@example.fr") == 1
+    with app.app_context():
+        session = db_session()
+        assert session.scalar(select(func.count()).select_from(User)) == 1
+        session.commit()
+        assert not session.in_transaction()  # what the end of the context finds: nothing left to commit
