@@ -134,3 +134,30 @@ def test_outside_a_step_submit_changes_go_through_the_unit_of_work(app: Flask, m
         assert journey in session.dirty  # set as attributes: the flush writes them
         session.commit()
     assert _stored(app).status == JourneyStatus.CANCELLED
+
+
+def test_the_same_first_answer_sent_meanwhile_by_another_tab_is_stale_not_an_error(app: Flask, make_user: Any) -> None:
+    user = make_user("tabs@example.fr")
+    with app.test_request_context():
+        session = db_session()
+        owner = session.get(User, user.id)
+        assert owner is not None
+        journey = start_journey(session, owner, "affiliation", Actor(owner.id))
+        session.commit()
+        journey_id, revision = journey.id, journey.revision
+    with app.test_request_context():
+        session = db_session()
+        mine = session.get(Journey, journey_id)
+        assert mine is not None
+        _ = mine.answers  # read before the other tab's submit committed
+        other = app.extensions["wizard.sessionmaker"]()
+        other.add(StepAnswer(journey_id=journey_id, step_id="regime", raw={"regime": ["msa"]}, data={"regime": "msa"}))
+        other.commit()
+        other.close()
+        outcome = submit_step(session, mine, "regime", raw={"regime": ["general"]}, revision=str(revision),
+                              action="next", actor=Actor(owner.id))  # fmt: skip
+        session.commit()
+    assert outcome.kind == "stale"
+    stored = _stored(app)
+    assert [(a.step_id, a.data) for a in stored.answers] == [("regime", {"regime": "msa"})]  # the other tab's
+    assert stored.state == "regime" and stored.revision == revision

@@ -10,7 +10,9 @@ journey, the engine hands its changes here instead of setting the attributes:
 - :meth:`StagedWrites.write` sends the journey's changes as **one UPDATE that keeps the optimistic lock**
   (``WHERE revision = :seen``, ``revision = :seen + 1``; no row updated raises ``StaleDataError``, exactly as
   the ORM's versioning does) and one UPDATE per changed answer; a new answer is inserted at once (ORM-enabled
-  ``INSERT … RETURNING``, so it is a persistent object of the session like any other).
+  ``INSERT … RETURNING``, so it is a persistent object of the session like any other). The same first answer
+  inserted meanwhile by a concurrent submit (two tabs, a double click on two workers) breaks the answers'
+  unique constraint before the journey's lock is checked: that too is a ``StaleDataError``.
 
 Everything runs in the request's transaction: a refused or failed submit rolls all of it back, and the
 rollback expires the in-memory values. Outside :func:`staged` (cancel, expiry, signature callbacks) the same
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -121,7 +124,10 @@ def save_answer(journey: Journey, step_id: str, **values: Any) -> StepAnswer:
         return answer
     if answer is None:
         row = {"raw": {}, "data": None, **values, "journey_id": journey.id, "step_id": step_id}
-        answer = writes.session.scalars(_INSERT_ANSWER, [row]).one()
+        try:
+            answer = writes.session.scalars(_INSERT_ANSWER, [row]).one()
+        except IntegrityError as error:  # the same first answer, sent at the same time from another tab
+            raise StaleDataError(f"journey {journey.id} already has an answer to {step_id}") from error
         set_committed_value(answer, "journey", journey)
         set_committed_value(journey, "answers", [*journey.answers, answer])
         return answer
