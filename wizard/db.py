@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, flash, g, redirect, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -73,12 +74,46 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def build_engine(url: str, *, pool_size: int = POSTGRES_POOL_SIZE, max_overflow: int = POSTGRES_MAX_OVERFLOW) -> Engine:
-    """Create the engine: SQLite with the settings above, PostgreSQL with a pre-ping pool per process."""
+    """Create the engine: SQLite with the settings above, PostgreSQL with a pool per process whose idle
+    connections are checked before use."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+    ping_idle_connections(engine, POSTGRES_PING_AFTER_IDLE_SECONDS)
+    return engine
+
+
+#: a pooled PostgreSQL connection left unused for longer than this is pinged before a request gets it
+POSTGRES_PING_AFTER_IDLE_SECONDS = 10.0
+_LAST_USED = "wizard.last_used"
+
+
+def ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
+    """Ping a pooled connection before handing it out, but only if it sat unused for ``idle_seconds``.
+
+    A database restarted, failed over, or a firewall's idle timeout leave dead connections in the pool;
+    SQLAlchemy's ``pool_pre_ping`` finds them by pinging on *every* checkout — a round trip per request,
+    ≈ 4 % of a step request's CPU (docs/PERFORMANCE.md). Under load a connection comes back to the pool
+    milliseconds before it is taken again, so only the ones that waited are pinged; a dead one is replaced
+    (``DisconnectionError`` makes the pool discard it and connect anew) and the request never sees it.
+    """
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _remember_use(_dbapi_connection: Any, record: Any) -> None:  # a new connection is as good as a used one
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        last_used = record.info.get(_LAST_USED)
+        if last_used is not None and time.monotonic() - last_used < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("the pooled connection is dead: replaced") from error
 
 
 def init_db(app: Flask) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from wizard import create_app
 from wizard.db import SQLITE_BUSY_TIMEOUT_SECONDS, build_engine, db_engine
@@ -66,5 +67,48 @@ def test_the_postgresql_pool_is_sized_per_worker_from_the_settings(tmp_path: Pat
     try:
         assert engine.pool.size() == 3  # type: ignore[attr-defined]
         assert engine.pool._max_overflow == 1  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+
+
+def _backend_pid(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def test_a_pooled_postgresql_connection_killed_while_idle_is_replaced_without_an_error(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if db_engine(app).dialect.name != "postgresql":
+        pytest.skip("the ping of idle pooled connections is for PostgreSQL")
+    monkeypatch.setattr("wizard.db.POSTGRES_PING_AFTER_IDLE_SECONDS", 0.2)
+    engine = build_engine(str(db_engine(app).url.render_as_string(hide_password=False)), pool_size=1, max_overflow=0)
+    try:
+        first = _backend_pid(engine)
+        assert _backend_pid(engine) == first  # used a moment ago: handed out again as is
+        with db_engine(app).connect() as admin:  # the database drops the pooled connection (restart, failover…)
+            assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar_one()
+        time.sleep(0.3)
+        assert _backend_pid(engine) != first  # pinged, found dead, replaced: the request never saw it
+    finally:
+        engine.dispose()
+
+
+def test_a_busy_pool_does_not_ping_its_connections(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    if db_engine(app).dialect.name != "postgresql":
+        pytest.skip("the ping of idle pooled connections is for PostgreSQL")
+    engine = build_engine(str(db_engine(app).url.render_as_string(hide_password=False)), pool_size=1, max_overflow=0)
+    pings: list[object] = []
+    real_ping = engine.dialect.do_ping
+
+    def counted_ping(connection: object) -> bool:
+        pings.append(connection)
+        return real_ping(connection)
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted_ping)
+    try:
+        for _ in range(5):
+            _backend_pid(engine)
+        assert pings == []  # a new connection, then one used milliseconds ago: no round trip spent on a ping
     finally:
         engine.dispose()
