@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -101,7 +102,7 @@ def test_a_busy_pool_does_not_ping_its_connections(app: Flask, monkeypatch: pyte
     pings: list[object] = []
     real_ping = engine.dialect.do_ping
 
-    def counted_ping(connection: object) -> bool:
+    def counted_ping(connection: Any) -> bool:
         pings.append(connection)
         return real_ping(connection)
 
