@@ -39,3 +39,18 @@ def test_the_layout_links_are_flasks_links_built_once_per_script_root(app: Flask
             assert getattr(links, name) == url_for(endpoint, **values)
     with app.test_request_context("/", base_url="http://localhost/portail/"):
         assert layout_links().home == "/portail/"
+
+
+def test_the_footers_legal_links_are_flasks_links_built_once_per_script_root(app: Flask) -> None:
+    from wizard.legal.views import legal_links  # noqa: PLC0415
+
+    with app.test_request_context("/"):
+        links = legal_links()
+        assert legal_links() is links
+        assert links[0] == ("Accessibilité : Partiellement conforme", url_for("legal.accessibility"))
+        assert [href for _label, href in links[1:]] == [
+            url_for(endpoint) for endpoint in ("legal.mentions", "legal.privacy", "legal.cookies", "legal.terms")
+        ]
+    with app.test_request_context("/", base_url="http://localhost/portail/"):
+        assert legal_links()[1][1] == "/portail/mentions-legales"
+        assert legal_links(absolute=True)[1][1].endswith("/mentions-legales")  # emails: on PUBLIC_BASE_URL

@@ -6,7 +6,9 @@ them (emails get absolute links on ``PUBLIC_BASE_URL``).
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from collections.abc import Callable
+
+from flask import Blueprint, current_app, render_template, request
 
 from wizard.entry import tokens
 from wizard.legal.pages import LEGAL_PAGES, legal_facts
@@ -15,16 +17,28 @@ from wizard.web import template_url_for
 bp = Blueprint("legal", __name__)
 
 
-@bp.app_template_global()
-def legal_links(absolute: bool = False) -> list[tuple[str, str]]:
-    """(label, url) of every legal page, the accessibility statement first."""
-    def build(endpoint: str) -> str:
-        return tokens.public_url(endpoint) if absolute else template_url_for(endpoint)
+#: the site footer's links per script root and accessibility status (every page writes them)
+FOOTER_LINKS_KEY = "wizard.legal_footer_links"
 
+
+@bp.app_template_global()
+def legal_links(absolute: bool = False) -> tuple[tuple[str, str], ...]:
+    """(label, url) of every legal page, the accessibility statement first; the footer's, relative, are built
+    once per application and script root."""
     status = legal_facts()["accessibility"]["status"]
+    if absolute:
+        return _legal_links(status, tokens.public_url)
+    cache: dict[tuple[str, str], tuple[tuple[str, str], ...]] = current_app.extensions.setdefault(FOOTER_LINKS_KEY, {})
+    key = (request.script_root, status)
+    if key not in cache:
+        cache[key] = _legal_links(status, template_url_for)
+    return cache[key]
+
+
+def _legal_links(status: str, build: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
     links = [(f"Accessibilité : {status}", build("legal.accessibility"))]
     links += [(page.label, build(page.endpoint)) for page in LEGAL_PAGES]
-    return links
+    return tuple(links)
 
 
 def _page(template: str, title: str) -> str:
