@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask, g, request
 from sqlalchemy import func, select
 
@@ -50,3 +51,29 @@ def test_work_after_the_request_commit_is_committed_when_the_context_ends(app: F
         assert session.scalar(select(func.count()).select_from(User)) == 1
         session.commit()
         assert not session.in_transaction()  # what the end of the context finds: nothing left to commit
+
+
+def test_flask_checks_each_hook_and_view_once_for_being_a_coroutine(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flask.app  # noqa: PLC0415
+
+    asked: list[object] = []
+    real = flask.app.iscoroutinefunction
+
+    def counted(func: object) -> bool:
+        asked.append(func)
+        return real(func)
+
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", counted)
+    client = app.test_client()
+    client.get("/connexion")
+    first = len(asked)
+    assert first > 0  # hooks and the view were asked about
+    client.get("/connexion")
+    assert len(asked) == first  # the second request asks about none of them again
+
+    def view() -> str:
+        return "ok"
+
+    assert app.ensure_sync(view) is view  # a plain function is called as it is
