@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from forms.context import Answers
@@ -156,10 +157,17 @@ class Flow:
     member_can_start: bool = False
 
     def step(self, step_id: str) -> Step | None:
-        return next((s for s in self.steps if s.id == step_id), None)
+        found = self._positions.get(step_id)
+        return None if found is None else self.steps[found]
 
     def index(self, step_id: str) -> int:
-        return next(i for i, s in enumerate(self.steps) if s.id == step_id)
+        """The step's position in the flow (``KeyError`` for a step the flow does not have)."""
+        return self._positions[step_id]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        """Step id → position, built on first use: every request looks steps up by id, often several times."""
+        return {step.id: index for index, step in enumerate(self.steps)}
 
     @property
     def first_step(self) -> Step:

@@ -84,7 +84,10 @@ class Journey(Base):
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's declarative API
 
     def answer_for(self, step_id: str) -> StepAnswer | None:
-        return next((a for a in self.answers if a.step_id == step_id), None)
+        for answer in self.answers:
+            if answer.step_id == step_id:
+                return answer
+        return None
 
 
 class StepAnswer(Base):
