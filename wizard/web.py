@@ -20,7 +20,8 @@ R = TypeVar("R")
 
 
 def current_actor() -> Actor:
-    user_id = current_user.id if current_user.is_authenticated else None
+    user = current_user._get_current_object()  # one look-up through Flask-Login's proxy, not two
+    user_id = user.id if user.is_authenticated else None
     return Actor(user_id=user_id, ip=request.remote_addr, user_agent=request.user_agent.string)
 
 

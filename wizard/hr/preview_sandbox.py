@@ -54,7 +54,10 @@ def init_preview_sandbox(app: Flask) -> None:
 
 
 def _wants_sandbox() -> bool:
-    return request.blueprint in SANDBOXED_BLUEPRINTS and current_user.is_authenticated and current_user.is_hr
+    if request.blueprint not in SANDBOXED_BLUEPRINTS:
+        return False
+    user = current_user._get_current_object()  # one look-up through Flask-Login's proxy, not two
+    return bool(user.is_authenticated and user.is_hr)
 
 
 def _open() -> None:
