@@ -281,7 +281,7 @@ def _finish(session: Session, journey: Journey, flow: Flow, step: TerminalStep, 
         sources = {**stored.get("sources", {}), flow.id: dict(steps.effective_answers(journey, flow))}
         start_journey(
             session, journey.owner, step.then, actor,
-            campaign=journey.campaign, prefill=stored.get("prefill", {}), sources=sources,
+            campaign=steps.campaign_of(journey), prefill=stored.get("prefill", {}), sources=sources,
         )  # fmt: skip
 
 

@@ -22,7 +22,7 @@ from forms.base import StepForm
 from forms.context import Answers, StepContext
 from wizard.journeys.flow import DocumentContext, Flow, FormStep, Step, entered_steps
 from wizard.journeys.registry import registry
-from wizard.models import Journey
+from wizard.models import Campaign, Journey
 
 logger = logging.getLogger(__name__)
 
@@ -70,17 +70,28 @@ def effective_answers(journey: Journey, flow: Flow | None = None) -> Answers:
     return Answers({k: v for k, v in answers.items() if k in on_path or SOURCE_SEPARATOR in k})
 
 
+def campaign_of(journey: Journey) -> Campaign | None:
+    """The journey's campaign. A stored journey started outside a campaign skips the ORM's lazy loader, which
+    would work out on every step page that there is nothing to load; a new journey has its campaign in its
+    attributes (the key is set when it is flushed)."""
+    if journey.campaign_id is None and "campaign" not in vars(journey):
+        return None
+    return journey.campaign
+
+
 def contract_name(journey: Journey) -> str:
     """THE contract's name for this journey, on every page and document: the campaign's, else the catalogue's."""
-    if journey.campaign is not None and journey.campaign.contract_name:
-        return journey.campaign.contract_name
+    campaign = campaign_of(journey)
+    if campaign is not None and campaign.contract_name:
+        return campaign.contract_name
     return default_catalogue().contract_name
 
 
 def campaign_effective_date(journey: Journey) -> date:
     """The contract's collective effective date: the campaign's, or the configured default outside one."""
-    if journey.campaign is not None:
-        return journey.campaign.effective_date
+    campaign = campaign_of(journey)
+    if campaign is not None:
+        return campaign.effective_date
     default: date = current_app.config["DEFAULT_EFFECTIVE_DATE"]
     return default
 
@@ -117,7 +128,7 @@ def document_context(journey: Journey, today: date) -> DocumentContext:
         owner_email=journey.owner.email,
         today=today,
         specimen=journey.is_preview,
-        campaign_contract_name=journey.campaign.contract_name if journey.campaign else "",
+        campaign_contract_name=campaign.contract_name if (campaign := campaign_of(journey)) else "",
     )
 
 
