@@ -87,6 +87,7 @@ class TestCookieReissue:
         client.get("/mes-demarches")  # the CSRF token is stored: the session changed, its cookie is re-issued
         fresh = client.get("/mes-demarches")
         assert not [c for c in fresh.headers.getlist("Set-Cookie") if c.startswith("session=")], "nothing changed"
+        assert "Cookie" in fresh.headers["Vary"]  # a page read from the session: never shared by a cache
         time.sleep(2.2)
         old = client.get("/mes-demarches")
         assert "Expires=" in _session_cookie(old), "two seconds old: re-issued, the inactivity clock restarts"

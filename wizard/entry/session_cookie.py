@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Request
+from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -69,6 +69,15 @@ class AgedSessionInterface(SecureCookieSessionInterface):
         session = AgedSession(data)
         session.issued_at = signed_at.timestamp()
         return session
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's, without first reading the cookie's seven settings when the cookie is neither set nor deleted
+        (most responses, since the cookie is re-issued at most once a minute)."""
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
         if session.modified:
