@@ -25,6 +25,7 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectFie
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from config.catalogue import default_catalogue
+from wizard.db import POSTGRES_PING_AFTER_IDLE_SECONDS, ping_idle_connections
 
 WIZARDS = Table(
     "peer_flask_wizards",
@@ -121,7 +122,9 @@ def build_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_settings)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+    engine = create_engine(url, pool_size=4, max_overflow=4)
+    ping_idle_connections(engine, POSTGRES_PING_AFTER_IDLE_SECONDS)  # the product's pool: pinged after 10 s idle
+    return engine
 
 
 def create_app() -> Flask:
