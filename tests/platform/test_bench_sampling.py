@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench._sampled_step_submit import callees, inclusive_shares, read_stacks
 
 
@@ -22,3 +24,13 @@ def test_raw_stacks_become_inclusive_shares_and_callees(tmp_path: Path) -> None:
     assert shares["step (/app/views.py)"] == 9  # counted once per sample, even when it recurs below
     assert shares["render (/app/pages.py)"] == 7
     assert callees(stacks, "step (/app/views") == {"render (/app/pages.py)": 7, "<itself>": 2}
+
+
+def test_callgrinds_count_becomes_instructions_per_pair() -> None:
+    from bench._counted_step_submit import collected_instructions, per_pair  # noqa: PLC0415
+
+    output = "==41== Events    : Ir\n==41== Collected : 8529415871\n==41==\n==41== I   refs:      8,529,415,871\n"
+    assert collected_instructions(output) == 8_529_415_871
+    assert per_pair(8_000_000_000, 8_300_000_000, cycles=10) == 10_000_000  # 30 pairs in the extra cycles
+    with pytest.raises(ValueError, match="no instruction count"):
+        collected_instructions("valgrind: command not found")
