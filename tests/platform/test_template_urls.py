@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, url_for
+from flask import Flask, render_template, url_for
 
 from wizard.web import LAYOUT_LINKS, URL_CACHE_KEY, URL_CACHE_SIZE, layout_links, template_url_for
 
@@ -41,12 +41,11 @@ def test_the_layout_links_are_flasks_links_built_once_per_script_root(app: Flask
         assert layout_links().home == "/portail/"
 
 
-def test_the_footers_legal_links_are_flasks_links_built_once_per_script_root(app: Flask) -> None:
+def test_the_legal_links_are_flasks_links_relative_for_pages_absolute_for_emails(app: Flask) -> None:
     from wizard.legal.views import legal_links  # noqa: PLC0415
 
     with app.test_request_context("/"):
         links = legal_links()
-        assert legal_links() is links
         assert links[0] == ("Accessibilité : Partiellement conforme", url_for("legal.accessibility"))
         assert [href for _label, href in links[1:]] == [
             url_for(endpoint) for endpoint in ("legal.mentions", "legal.privacy", "legal.cookies", "legal.terms")
@@ -54,3 +53,19 @@ def test_the_footers_legal_links_are_flasks_links_built_once_per_script_root(app
     with app.test_request_context("/", base_url="http://localhost/portail/"):
         assert legal_links()[1][1] == "/portail/mentions-legales"
         assert legal_links(absolute=True)[1][1].endswith("/mentions-legales")  # emails: on PUBLIC_BASE_URL
+
+
+def test_the_site_footer_is_rendered_once_per_script_root(app: Flask) -> None:
+    from wizard.legal.views import site_footer  # noqa: PLC0415
+
+    with app.test_request_context("/"):
+        footer = site_footer()
+        assert site_footer() is footer
+        assert footer == render_template("_site_footer.html")
+        assert footer.lstrip().startswith('<footer class="site-footer">')
+        assert f'<a href="{url_for("legal.privacy")}">Politique de confidentialité</a>' in footer
+        assert "Accessibilité : Partiellement conforme" in footer
+    with app.test_request_context("/", base_url="http://localhost/portail/"):
+        assert 'href="/portail/mentions-legales"' in site_footer()
+    page = app.test_client().get("/connexion").get_data(as_text=True)
+    assert page.count('<footer class="site-footer">') == 1 and str(footer).strip() in page

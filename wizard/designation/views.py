@@ -24,7 +24,7 @@ from wizard.designation import reauth
 from wizard.designation import service as designation
 from wizard.extensions import limiter
 from wizard.journeys import engine
-from wizard.journeys.pages import journey_by_public_id
+from wizard.journeys.pages import journey_of_page
 from wizard.models import BeneficiaryDesignation, JourneyStatus
 from wizard.security import is_safe_redirect
 from wizard.web import current_actor, me, member_required
@@ -153,11 +153,10 @@ def enter_code() -> Response | str:
 @bp.before_app_request
 def guard_designation_journey() -> Response | None:
     """A designation journey's pages show the beneficiaries: re-authenticate first, and never when locked."""
-    if request.method != "GET" or request.endpoint not in GUARDED_ENDPOINTS or not current_user.is_authenticated:
-        return None
-    public_id = (request.view_args or {}).get("public_id")
-    journey = journey_by_public_id(public_id)
-    if journey is None or journey.flow_id != "designation" or journey.owner_id != me().id or journey.is_preview:
+    journey = journey_of_page(GUARDED_ENDPOINTS) if request.method == "GET" else None
+    if journey is None or journey.flow_id != "designation" or journey.is_preview:
+        return None  # every other page: decided without loading the logged-in person
+    if not current_user.is_authenticated or journey.owner_id != me().id:
         return None
     if journey.status == JourneyStatus.IN_PROGRESS and designation.is_locked(designation.history(db_session(), me())):
         flash(designation.LOCKED_MESSAGE, "warning")

@@ -104,11 +104,12 @@ def _save(response: Response) -> Response:
 
 
 def _discard(_exc: BaseException | None) -> None:
-    sandbox: Sandbox | None = g.pop(SANDBOX_KEY, None)
+    app_globals = g._get_current_object()  # runs after every request: one look-up through the proxy, not three
+    sandbox: Sandbox | None = app_globals.pop(SANDBOX_KEY, None)
     if sandbox is not None:  # the view failed: nothing is saved
-        g.pop("db_session", None)
+        app_globals.pop("db_session", None)
         sandbox.close()
-    g.pop(ROLLBACK_ONLY, None)
+    app_globals.pop(ROLLBACK_ONLY, None)
 
 
 def _fresh_session() -> Session:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from forms.identifiers import mask_iban
 from wizard.db import db_session
-from wizard.journeys.pages import journey_by_public_id
+from wizard.journeys.pages import journey_of_page
 from wizard.models import Journey, JourneyStatus, SignatureRequest
 from wizard.sepa import rib_change
 from wizard.sepa.mandates import (
@@ -73,24 +73,21 @@ CEREMONY_ENDPOINTS = frozenset({"signing.ceremony", "signing.ceremony_submit", "
 
 
 def _guarded_journey() -> Journey | None:
-    args = request.view_args or {}
-    if request.endpoint in JOURNEY_ENDPOINTS:
-        return journey_by_public_id(args.get("public_id"))  # the view reads it too: one statement per request
-    if request.endpoint in CEREMONY_ENDPOINTS:
-        found = db_session().scalar(
-            select(SignatureRequest).where(SignatureRequest.envelope_id == args.get("envelope_id"))
-        )
-        return found.journey if found is not None else None
-    return None
+    journey = journey_of_page(JOURNEY_ENDPOINTS)  # the view reads it too: one statement per request
+    if journey is not None or request.endpoint not in CEREMONY_ENDPOINTS or not current_user.is_authenticated:
+        return journey
+    envelope_id = (request.view_args or {}).get("envelope_id")
+    found = db_session().scalar(select(SignatureRequest).where(SignatureRequest.envelope_id == envelope_id))
+    return found.journey if found is not None else None
 
 
 @bp.before_app_request
 def guard_rib_change() -> Response | None:
     """A RIB change whose mandate changed meanwhile is cancelled before anything is typed or signed."""
-    if not current_user.is_authenticated:
-        return None
     journey = _guarded_journey()
-    if journey is None or journey.flow_id != rib_change.FLOW_ID or journey.owner_id != me().id:
+    if journey is None or journey.flow_id != rib_change.FLOW_ID:
+        return None  # every other page: decided without loading the logged-in person
+    if not current_user.is_authenticated or journey.owner_id != me().id:
         return None
     if journey.status != JourneyStatus.IN_PROGRESS or journey.is_preview:
         return None
