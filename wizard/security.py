@@ -26,17 +26,33 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+#: forced on every response, whatever a view set (added at once when absent: most responses carry four headers)
+FORCED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+_FORCED_NAMES = frozenset(name.lower() for name, _ in FORCED_HEADERS)
+HSTS = "max-age=63072000; includeSubDomains"
+
+
 def add_security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}  # noqa: SIM118 - Headers iterates over (name, value)
+    if "content-security-policy" not in present:  # a view may set a narrower or wider policy of its own
+        headers.add("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    for name, value in FORCED_HEADERS:
+        if name.lower() in present:
+            headers.set(name, value)
+        else:
+            headers.add(name, value)
     if request.is_secure:
-        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if response.mimetype == "text/html":
+        headers.set("Strict-Transport-Security", HSTS)
+    # ``response.mimetype`` parses the header's options on every call; the type is all that matters here
+    if (response.content_type or "").startswith("text/html"):
         # pages carry personal data: never keep them in a shared cache or the back-forward cache
-        response.headers["Cache-Control"] = "no-store"
+        headers.set("Cache-Control", "no-store")
     return response
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask, Response
 from flask.testing import FlaskClient
 
 from tests.conftest import login
+from wizard.security import add_security_headers
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -43,6 +45,21 @@ def test_pages_with_personal_data_are_never_cached(client: FlaskClient, make_use
     response = client.get("/mes-demarches")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_view_cannot_weaken_the_forced_headers_but_may_choose_its_policy(app: Flask) -> None:
+    with app.test_request_context("/"):
+        response = Response("<p>x</p>", mimetype="text/html")
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Content-Security-Policy"] = "default-src 'none'"
+        response.headers["Cache-Control"] = "public, max-age=600"
+
+        add_security_headers(response)
+
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert response.headers.getlist("Cache-Control") == ["no-store"]
+    assert response.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
 
 
 def test_hsts_is_sent_over_https(client: FlaskClient) -> None:
