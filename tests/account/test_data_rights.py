@@ -51,9 +51,7 @@ def _give_data(app: Flask, user: User, marker: str, *, completed: bool = True) -
         journey = Journey(owner_id=user.id, flow_id="subscription", flow_version=1, state="confirmation",
                           status=JourneyStatus.COMPLETED if completed else JourneyStatus.IN_PROGRESS,
                           path=["personal"], completed_at=utcnow() if completed else None)  # fmt: skip
-        journey.answers.append(
-            StepAnswer(step_id="personal", raw={"first_name": [marker]}, data={"first_name": marker})
-        )
+        journey.answers = (StepAnswer(step_id="personal", raw={"first_name": [marker]}, data={"first_name": marker}),)
         session.add(journey)
         session.flush()
         if completed:

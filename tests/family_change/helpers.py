@@ -50,7 +50,7 @@ def signed_contract(app: Flask, user: User, affiliation: dict[str, Any] | None =
         )  # fmt: skip
         answers = {"children": CHILDREN, **({"partner": PARTNER} if partner else {})}
         for step_id, data in answers.items():
-            journey.answers.append(StepAnswer(step_id=step_id, raw={}, data=data))
+            journey.answers = (*journey.answers, StepAnswer(step_id=step_id, raw={}, data=data))
         journey.path = ["personal", "social_security", *answers, "contacts", "bank", "review", "signature"]
         journey.state = "confirmation"
         journey.status = JourneyStatus.COMPLETED

@@ -119,7 +119,7 @@ def _branch_variant(
         raw = {name: [value] for name, value in values.items()}
         form = steps.build_form(step, steps.step_context(journey), raw)
         assert form.validate(), (flow_id, step_id, form.errors)
-        journey.answers.append(StepAnswer(step_id=step_id, raw=raw, data=form.cleaned_data()))
+        journey.answers = (*journey.answers, StepAnswer(step_id=step_id, raw=raw, data=form.cleaned_data()))
     _open_every_form_step(journey)
     return journey.public_id
 
@@ -130,7 +130,7 @@ def _prefill() -> dict[str, Any]:
 
 def _copy_answers(source: Journey, target: Journey) -> None:
     for answer in source.answers:
-        target.answers.append(StepAnswer(step_id=answer.step_id, raw=dict(answer.raw), data=answer.data))
+        target.answers = (*target.answers, StepAnswer(step_id=answer.step_id, raw=dict(answer.raw), data=answer.data))
 
 
 def _open_every_form_step(journey: Journey) -> None:
@@ -163,13 +163,8 @@ def restore(session: Any, public_id: str, saved: Snapshot) -> None:
     journey = session.scalars(select(Journey).where(Journey.public_id == public_id)).one()
     journey.state, journey.path, journey.status = saved.state, list(saved.path), JourneyStatus.IN_PROGRESS
     journey.completed_at = None
-    for answer in list(journey.answers):
-        if answer.step_id not in saved.answers:
-            journey.answers.remove(answer)
-    for step_id, (raw, data, is_draft) in saved.answers.items():
-        answer = journey.answer_for(step_id)
-        if answer is None:
-            answer = StepAnswer(step_id=step_id, raw={}, data=None)
-            journey.answers.append(answer)
-        answer.raw, answer.data, answer.is_draft = dict(raw), data, is_draft
+    journey.answers = tuple(
+        StepAnswer(step_id=step_id, raw=dict(raw), data=data, is_draft=is_draft)
+        for step_id, (raw, data, is_draft) in saved.answers.items()
+    )
     session.commit()

@@ -10,14 +10,15 @@ from sqlalchemy import select
 
 from tests.conftest import hidden_fields, login, start_from_home, submit, text_of
 from wizard.db import db_session
+from wizard.journeys import writes
 from wizard.journeys.engine import start_journey, submit_step
-from wizard.models import Actor, Journey, JourneyEvent, StepAnswer, User, utcnow
+from wizard.models import Actor, Journey, JourneyEvent, User, utcnow
 
 
 def _journey(app: Flask) -> Journey:
     with app.app_context():
         journey = db_session().scalars(select(Journey)).one()
-        _ = journey.answers, journey.events
+        _ = journey.events
         return journey
 
 
@@ -124,8 +125,8 @@ def test_review_revalidates_every_step_before_completing(app: Flask, client: Fla
     submit(client, f"{base}/formula", {"level": "base"})
     with app.app_context():  # the stored input became invalid behind the form's back (e.g. a rule changed)
         session = db_session()
-        answer = session.scalars(select(StepAnswer).where(StepAnswer.step_id == "regime")).one()
-        answer.raw = {"regime": ["cps"]}
+        journey = session.scalars(select(Journey)).one()
+        writes.save_answer(journey, "regime", raw={"regime": ["cps"]})
         session.commit()
     response = submit(client, f"{base}/review", {})
     assert response.headers["Location"].endswith("/regime")
@@ -163,7 +164,6 @@ def test_concurrent_writers_are_refused_by_optimistic_locking(app: Flask, make_u
         session = db_session()
         mine = session.get(Journey, journey_id)
         assert rival is not None and mine is not None
-        _ = mine.answers
         rival.updated_at = utcnow()  # another process saves the journey first
         other.commit()
         outcome = submit_step(

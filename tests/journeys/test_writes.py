@@ -14,7 +14,7 @@ from tests.conftest import login, start_from_home, submit
 from wizard.db import db_engine, db_session
 from wizard.journeys import writes
 from wizard.journeys.engine import cancel_journey, start_journey, submit_step
-from wizard.models import Actor, Journey, JourneyStatus, StepAnswer, User, utcnow
+from wizard.models import Actor, Journey, JourneyStatus, User, utcnow
 
 
 @contextmanager
@@ -34,16 +34,14 @@ def statements_sent(app: Flask) -> Iterator[list[str]]:
 
 def _stored(app: Flask) -> Journey:
     with app.app_context():
-        journey = db_session().scalars(select(Journey)).one()
-        _ = journey.answers
-        return journey
+        return db_session().scalars(select(Journey)).one()
 
 
 def _writes(sent: list[str]) -> list[str]:
     return [s.split(" SET ")[0].split(" (")[0] for s in sent if s.split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE")]
 
 
-def test_a_changed_answer_is_one_update_of_the_answer_and_one_locked_update_of_the_journey(
+def test_a_changed_answer_is_written_with_the_journey_in_one_locked_update(
     app: Flask, client: FlaskClient, make_user: Any
 ) -> None:
     make_user("w@example.fr")
@@ -54,10 +52,9 @@ def test_a_changed_answer_is_one_update_of_the_answer_and_one_locked_update_of_t
     with statements_sent(app) as sent:
         reply = submit(client, f"{base}/regime", {"regime": "msa"})  # back on an earlier step: edit, then next
     assert reply.headers["Location"].endswith("/household")
-    assert _writes(sent) == [
-        "INSERT INTO journey_events", "INSERT INTO journey_events", "UPDATE journeys", "UPDATE step_answers",
-    ]  # fmt: skip
+    assert _writes(sent) == ["INSERT INTO journey_events", "INSERT INTO journey_events", "UPDATE journeys"]
     journey_update = next(s for s in sent if s.startswith("UPDATE journeys"))
+    assert "answers" in journey_update.split(" WHERE ")[0]  # the answers are a column of the journey's row
     assert "revision" in journey_update.split(" WHERE ")[1]  # the optimistic lock
     after = _stored(app)
     assert after.revision == before.revision + 1
@@ -68,7 +65,7 @@ def test_a_changed_answer_is_one_update_of_the_answer_and_one_locked_update_of_t
     assert answer.is_draft is False
 
 
-def test_a_first_answer_is_inserted_and_belongs_to_the_session(app: Flask, make_user: Any) -> None:
+def test_a_first_answer_is_written_with_the_journey_and_leaves_the_session_clean(app: Flask, make_user: Any) -> None:
     user = make_user("first@example.fr")
     with app.test_request_context():
         session = db_session()
@@ -80,11 +77,11 @@ def test_a_first_answer_is_inserted_and_belongs_to_the_session(app: Flask, make_
             outcome = submit_step(session, journey, "regime", raw={"regime": ["general"]},
                                   revision=str(journey.revision), action="next", actor=Actor(owner.id))  # fmt: skip
             answer = journey.answer_for("regime")
-            assert answer is not None and answer in session and answer.id is not None
-            assert answer.journey is journey and not session.dirty and not session.new
+            assert answer is not None and answer.data == {"regime": "general"} and answer.is_draft is False
+            assert not session.dirty and not session.new  # written already: nothing left for the unit of work
             session.commit()
     assert outcome.kind == "moved" and outcome.step_id == "household"
-    assert _writes(sent) == ["INSERT INTO step_answers", "INSERT INTO journey_events", "UPDATE journeys"]
+    assert _writes(sent) == ["INSERT INTO journey_events", "UPDATE journeys"]
     stored = _stored(app)
     assert stored.state == "household"
     assert [(a.step_id, a.data) for a in stored.answers] == [("regime", {"regime": "general"})]
@@ -103,7 +100,6 @@ def test_a_journey_saved_by_someone_else_meanwhile_is_stale_and_nothing_is_writt
         session = db_session()
         mine = session.get(Journey, journey_id)
         assert mine is not None
-        _ = mine.answers
         other = app.extensions["wizard.sessionmaker"]()
         rival = other.get(Journey, journey_id)
         assert rival is not None
@@ -116,9 +112,7 @@ def test_a_journey_saved_by_someone_else_meanwhile_is_stale_and_nothing_is_writt
     assert outcome.kind == "stale" and outcome.step_id == "regime"
     stored = _stored(app)
     assert stored.revision == revision + 1  # the rival's save only
-    assert stored.state == "regime" and stored.answers == []
-    with app.app_context():
-        assert db_session().scalars(select(StepAnswer)).all() == []
+    assert stored.state == "regime" and stored.answers == ()  # nothing of this submit was written
 
 
 def test_outside_a_step_submit_changes_go_through_the_unit_of_work(app: Flask, make_user: Any) -> None:
@@ -149,9 +143,11 @@ def test_the_same_first_answer_sent_meanwhile_by_another_tab_is_stale_not_an_err
         session = db_session()
         mine = session.get(Journey, journey_id)
         assert mine is not None
-        _ = mine.answers  # read before the other tab's submit committed
+        assert mine.answers == ()  # read before the other tab's submit committed
         other = app.extensions["wizard.sessionmaker"]()
-        other.add(StepAnswer(journey_id=journey_id, step_id="regime", raw={"regime": ["msa"]}, data={"regime": "msa"}))
+        rival = other.get(Journey, journey_id)
+        assert rival is not None
+        writes.save_answer(rival, "regime", raw={"regime": ["msa"]}, data={"regime": "msa"})
         other.commit()
         other.close()
         outcome = submit_step(session, mine, "regime", raw={"regime": ["general"]}, revision=str(revision),
@@ -160,4 +156,4 @@ def test_the_same_first_answer_sent_meanwhile_by_another_tab_is_stale_not_an_err
     assert outcome.kind == "stale"
     stored = _stored(app)
     assert [(a.step_id, a.data) for a in stored.answers] == [("regime", {"regime": "msa"})]  # the other tab's
-    assert stored.state == "regime" and stored.revision == revision
+    assert stored.state == "regime" and stored.revision == revision + 1  # the other tab's save only

@@ -74,15 +74,12 @@ def sign_subscription(
             session, owner, "subscription", Actor(owner.id), campaign=campaign,
             prefill=PREFILL, sources={"affiliation": dict(FAMILY)},
         )  # fmt: skip
-        journey.answers.append(
-            StepAnswer(step_id="personal", raw={}, data={"first_name": "Hélène", "usage_name": "Dupré"})
+        journey.answers = (
+            StepAnswer(step_id="personal", data={"first_name": "Hélène", "usage_name": "Dupré"}),
+            StepAnswer(step_id="bank", data={**BANK, "account_holder": holder, "iban": iban, "bic": bic}),
+            StepAnswer(step_id="contacts", data={"postal_address": address}),
+            *(StepAnswer(step_id=step_id, data=data) for step_id, data in (answers or {}).items()),
         )
-        journey.answers.append(
-            StepAnswer(step_id="bank", raw={}, data={**BANK, "account_holder": holder, "iban": iban, "bic": bic})
-        )
-        journey.answers.append(StepAnswer(step_id="contacts", raw={}, data={"postal_address": address}))
-        for step_id, data in (answers or {}).items():
-            journey.answers.append(StepAnswer(step_id=step_id, raw={}, data=data))
         signed_at = datetime(signed_on.year, signed_on.month, signed_on.day, 10, 0, tzinfo=UTC)
         session.add(SignatureRequest(
             journey=journey, step_id="signature", provider="local", envelope_id=f"env-{rum}",

@@ -57,11 +57,9 @@ def _signed_subscription(app: Flask, user: User, rum: str) -> int:
             session, owner, "subscription", Actor(owner.id), campaign=campaign,
             prefill=PREFILL, sources={"affiliation": dict(FAMILY)},
         )  # fmt: skip
-        journey.answers.append(
-            StepAnswer(step_id="personal", raw={}, data={"first_name": "Hélène", "usage_name": "Dupré"})
-        )
-        journey.answers.append(
-            StepAnswer(step_id="bank", raw={}, data={**BANK, "iban": "FR7630006000011234567890189", "bic": ""})
+        journey.answers = (
+            StepAnswer(step_id="personal", data={"first_name": "Hélène", "usage_name": "Dupré"}),
+            StepAnswer(step_id="bank", data={**BANK, "iban": "FR7630006000011234567890189", "bic": ""}),
         )
         journey.status, journey.state, journey.completed_at = JourneyStatus.COMPLETED, "confirmation", utcnow()
         session.add(SignatureRequest(

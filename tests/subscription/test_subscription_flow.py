@@ -22,7 +22,7 @@ from tests.subscription.conftest import (
     send_proofs_later,
 )
 from wizard.db import db_engine, db_session
-from wizard.models import StepAnswer
+from wizard.models import Journey
 
 NIR_PLAIN = ("295109912611193", "2 95 10 99 126 111 93", "253072B07300470", "253072A07300443")
 IBAN_PLAIN = ("FR7630006000011234567890189", "FR76 3000 6000 0112 3456 7890 189", "1234567890")
@@ -174,10 +174,9 @@ def test_review_masks_nir_and_iban_and_answers_are_encrypted_at_rest(
     for secret in NIR_PLAIN + IBAN_PLAIN:
         assert secret not in review, secret
     with db_engine(app).connect() as conn:
-        rows = conn.execute(text("SELECT raw, data FROM step_answers")).all()
-        contexts = conn.execute(text("SELECT context FROM journeys")).all()
-    stored = " ".join(str(value) for row in [*rows, *contexts] for value in row)
-    assert rows and "Dupré" not in stored
+        rows = conn.execute(text("SELECT answers, context FROM journeys")).all()
+    stored = " ".join(str(value) for row in rows for value in row)
+    assert rows and all(answers for answers, _context in rows) and "Dupré" not in stored
     for secret in NIR_PLAIN + IBAN_PLAIN:
         assert secret not in stored, secret
 
@@ -195,7 +194,8 @@ def test_saved_iban_and_nir_never_come_back_in_full_and_are_kept_when_left_empty
     assert _next(client, f"{base}/bank", {**BANK, "iban": ""}).endswith("/proofs")  # the next page
     assert _next(client, f"{base}/social_security", {**SOCIAL, "nir": ""}).endswith("/partner")
     with app.app_context():
-        answers = {a.step_id: a.data for a in db_session().scalars(select(StepAnswer))}
+        journey = db_session().scalars(select(Journey)).one()
+        answers = {a.step_id: a.data for a in journey.answers}
     assert answers["bank"]["iban"] == "FR7630006000011234567890189"
     assert answers["social_security"]["nir"] == "295109912611193"
 

@@ -152,7 +152,7 @@ def restore(session: Session, payload: dict[str, Any]) -> Journey:
         status=JourneyStatus(payload["status"]), path=list(payload["path"]), is_preview=True,
         context=payload["context"], created_at=payload["created_at"], completed_at=payload.get("completed_at"),
     )  # fmt: skip
-    journey.answers = [StepAnswer(**answer) for answer in payload["answers"]]
+    journey.answers = tuple(StepAnswer(**answer) for answer in payload["answers"])
     journey.events = [JourneyEvent(**event) for event in payload["events"]]
     session.add(journey)
     session.flush()

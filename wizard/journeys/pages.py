@@ -16,12 +16,10 @@ from wizard.journeys.steps import StepperItem
 from wizard.models import Journey, JourneyStatus
 from wizard.web import me, template_url_for
 
-#: built once: its answers and its owner come in the same statement (every journey page reads them; the owner
-#: is then found in the session's identity map when Flask-Login loads the logged-in person: one round trip)
+#: built once: one row, the journey (its answers are one of its columns) with its owner joined (the owner is
+#: then found in the session's identity map when Flask-Login loads the logged-in person: one round trip)
 JOURNEY_BY_PUBLIC_ID = (
-    select(Journey)
-    .options(joinedload(Journey.answers), joinedload(Journey.owner))
-    .where(Journey.public_id == bindparam("public_id"))
+    select(Journey).options(joinedload(Journey.owner)).where(Journey.public_id == bindparam("public_id"))
 )
 #: the ``g`` key of the journeys read in this request, by public id
 LOADED_KEY = "journeys_by_public_id"
@@ -31,7 +29,7 @@ def journey_by_public_id(public_id: str | None) -> Journey | None:
     """The journey a URL names, read once per request (a guard and the view may both need it); no ownership check."""
     read: dict[str | None, Journey | None] = g.setdefault(LOADED_KEY, {})
     if public_id not in read:
-        read[public_id] = db_session().scalars(JOURNEY_BY_PUBLIC_ID, {"public_id": public_id}).unique().first()
+        read[public_id] = db_session().scalars(JOURNEY_BY_PUBLIC_ID, {"public_id": public_id}).first()
     return read[public_id]
 
 

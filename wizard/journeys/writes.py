@@ -1,18 +1,17 @@
 """A step submit's writes as plain statements instead of the ORM's unit of work.
 
-A step submit changes a few columns of one journey row and writes one answer row. Through the unit of work
-that cost more than the rest of the POST: every flush sorts the mappers, walks the journey's relationships
-and cascades and compares every loaded attribute (docs/PERFORMANCE.md). While :func:`staged` is active for a
-journey, the engine hands its changes here instead of setting the attributes:
+A step submit changes a few columns of one journey row, its answers included (they are a value of the row:
+:class:`wizard.models.StepAnswer`). Through the unit of work that cost more than the rest of the POST: every
+flush sorts the mappers, walks the journey's relationships and cascades and compares every loaded attribute
+(docs/PERFORMANCE.md). While :func:`staged` is active for a journey, the engine hands its changes here instead
+of setting the attributes:
 
-- the in-memory objects take the new values as if they had been loaded (``set_committed_value``, SQLAlchemy's
-  public API for that), so the session stays clean and its flush costs nothing;
-- :meth:`StagedWrites.write` sends the journey's changes as **one UPDATE that keeps the optimistic lock**
-  (``WHERE revision = :seen``, ``revision = :seen + 1``; no row updated raises ``StaleDataError``, exactly as
-  the ORM's versioning does) and one UPDATE per changed answer; a new answer is inserted at once (ORM-enabled
-  ``INSERT … RETURNING``, so it is a persistent object of the session like any other). The same first answer
-  inserted meanwhile by a concurrent submit (two tabs, a double click on two workers) breaks the answers'
-  unique constraint before the journey's lock is checked: that too is a ``StaleDataError``.
+- the in-memory journey takes the new values as if they had been loaded (``set_committed_value``,
+  SQLAlchemy's public API for that), so the session stays clean and its flush costs nothing;
+- :meth:`StagedWrites.write` sends them as **one UPDATE that keeps the optimistic lock** (``WHERE revision =
+  :seen``, ``revision = :seen + 1``; no row updated raises ``StaleDataError``, exactly as the ORM's versioning
+  does). Two submits of the same journey at the same time (two tabs, a double click on two workers) read the
+  same revision: only the first one's UPDATE matches, whichever steps they answered.
 
 Everything runs in the request's transaction: a refused or failed submit rolls all of it back, and the
 rollback expires the in-memory values. Outside :func:`staged` (cancel, expiry, signature callbacks) the same
@@ -23,11 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,40 +36,33 @@ from wizard.models import Journey, StepAnswer
 STAGED_KEY = "journeys.staged_writes"
 
 _JOURNEYS = cast(Table, Journey.__table__)
-_ANSWERS = cast(Table, StepAnswer.__table__)
 # built once (building a statement per request cost as much as running it); the columns to set are the keys of
 # the parameters given to ``execute``, the WHERE clause's are named ``b_*`` so as not to clash with them
 _UPDATE_JOURNEY = update(_JOURNEYS).where(
     _JOURNEYS.c.id == bindparam("b_id"), _JOURNEYS.c.revision == bindparam("b_seen")
 )
-_UPDATE_ANSWER = update(_ANSWERS).where(_ANSWERS.c.id == bindparam("b_id"))
-_INSERT_ANSWER = insert(StepAnswer).returning(StepAnswer)
 
 
 @dataclass
 class StagedWrites:
-    """The column changes of one journey and of its answers, not yet sent to the database."""
+    """The column changes of one journey, not yet sent to the database."""
 
     session: Session
     journey: Journey
     journey_values: dict[str, Any] = field(default_factory=dict)
-    answer_values: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def write(self) -> None:
-        """Send what is staged (the journey first: a stale submit fails before anything else is written)."""
-        connection = self.session.connection()
-        if self.journey_values:
-            seen = self.journey.revision
-            result = connection.execute(
-                _UPDATE_JOURNEY, {**self.journey_values, "revision": seen + 1, "b_id": self.journey.id, "b_seen": seen}
-            )
-            if result.rowcount != 1:
-                raise StaleDataError(f"journey {self.journey.id} changed since revision {seen}")
-            set_committed_value(self.journey, "revision", seen + 1)
-            self.journey_values.clear()
-        for answer_id, values in self.answer_values.items():
-            connection.execute(_UPDATE_ANSWER, {**values, "b_id": answer_id})
-        self.answer_values.clear()
+        """Send what is staged, as one UPDATE guarded by the revision the journey was read at."""
+        if not self.journey_values:
+            return
+        seen = self.journey.revision
+        result = self.session.connection().execute(
+            _UPDATE_JOURNEY, {**self.journey_values, "revision": seen + 1, "b_id": self.journey.id, "b_seen": seen}
+        )
+        if result.rowcount != 1:
+            raise StaleDataError(f"journey {self.journey.id} changed since revision {seen}")
+        set_committed_value(self.journey, "revision", seen + 1)
+        self.journey_values.clear()
 
 
 @contextmanager
@@ -112,26 +103,13 @@ def write_now(journey: Journey) -> None:
 
 
 def save_answer(journey: Journey, step_id: str, **values: Any) -> StepAnswer:
-    """Change (or create) the journey's answer to ``step_id``."""
-    answer = journey.answer_for(step_id)
-    writes = _staging(journey)
-    if writes is None:
-        if answer is None:
-            answer = StepAnswer(step_id=step_id)
-            journey.answers.append(answer)
-        for key, value in values.items():
-            setattr(answer, key, value)
-        return answer
-    if answer is None:
-        row = {"raw": {}, "data": None, **values, "journey_id": journey.id, "step_id": step_id}
-        try:
-            answer = writes.session.scalars(_INSERT_ANSWER, [row]).one()
-        except IntegrityError as error:  # the same first answer, sent at the same time from another tab
-            raise StaleDataError(f"journey {journey.id} already has an answer to {step_id}") from error
-        set_committed_value(answer, "journey", journey)
-        set_committed_value(journey, "answers", [*journey.answers, answer])
-        return answer
-    for key, value in values.items():
-        set_committed_value(answer, key, value)
-    writes.answer_values.setdefault(answer.id, {}).update(values)
+    """Change (or create) the journey's answer to ``step_id``: a new answers value, staged like any column."""
+    current = journey.answer_for(step_id)
+    if current is None:
+        answer = StepAnswer(step_id=step_id, **values)
+        answers = (*journey.answers, answer)
+    else:
+        answer = replace(current, **values)
+        answers = tuple(answer if a.step_id == step_id else a for a in journey.answers)
+    set_journey(journey, answers=answers)
     return answer
