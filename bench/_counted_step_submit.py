@@ -1,6 +1,6 @@
 """Instructions per GET + POST pair of the product's step submit, counted by Valgrind: a measure without noise.
 
-    python -m bench._counted_step_submit [--cycles 10] [--root PATH]
+    python -m bench._counted_step_submit [--cycles 10] [--root PATH] [--postgresql]
 
 Timing on a shared machine moves by ±10 % between windows, which hides a change worth 1 %. Valgrind's
 ``callgrind`` counts the instructions the process executes instead: run twice — once with only the warm-up
@@ -8,8 +8,9 @@ cycles, once with ``--cycles`` more — the difference divided by the pairs is t
 (the three affiliation steps through Flask's test client, as ``bench._profile_step_submit`` drives them; the
 test client is included, so the figure is larger than the server's). With a fixed hash seed two runs agree to
 about 0.1 %. ``--root`` counts another checkout (a ``git worktree`` of an earlier revision) with this one's
-driver, to compare two trees. Needs ``valgrind`` (Debian package); slow (about a minute per run). Not run by
-``python -m bench``.
+driver, to compare two trees. ``--postgresql`` runs the product on a throwaway PostgreSQL cluster (a fresh
+database per counted process) instead of SQLite: the driver's instructions, psycopg's included, not the
+server's. Needs ``valgrind`` (Debian package); slow (about a minute per run). Not run by ``python -m bench``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 from bench._support import ROOT
+from tests.run_suite import postgres_bindir, throwaway_cluster
 
 COLLECTED = re.compile(r"Collected : (\d+)")
 WARM_UP_CYCLES = 5
@@ -35,7 +41,7 @@ import sys
 sys.path.insert(0, sys.argv[1])
 from bench._profile_step_submit import _logged_in_client, STEPS
 from bench.step_submit import hidden_fields
-client, prefix, _statements = _logged_in_client(None)
+client, prefix, _statements = _logged_in_client(sys.argv[3] if len(sys.argv) > 3 else None)
 def cycle():
     for step, answers in STEPS:
         page = client.get(f"{prefix}/{step}")
@@ -61,33 +67,54 @@ def per_pair(warm_only: int, with_cycles: int, cycles: int) -> float:
     return (with_cycles - warm_only) / (cycles * STEPS_PER_CYCLE)
 
 
-def count(root: Path, cycles: int, folder: Path) -> int:
+def count(root: Path, cycles: int, folder: Path, database_url: str | None = None) -> int:
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         raise SystemExit("valgrind not found (apt-get install valgrind)")
-    command = [valgrind, "--tool=callgrind", f"--callgrind-out-file={folder / 'callgrind.out'}",
-               sys.executable, "-c", DRIVER, str(root), str(cycles)]  # fmt: skip
+    driver = [sys.executable, "-c", DRIVER, str(root), str(cycles), *([database_url] if database_url else [])]
+    command = [valgrind, "--tool=callgrind", f"--callgrind-out-file={folder / 'callgrind.out'}", *driver]
     env = {**os.environ, "PYTHONHASHSEED": "0", "WIZARD_INSTANCE_PATH": str(folder / "instance")}
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, check=True)
     return collected_instructions(done.stderr)
 
 
-def compile_bytecode(root: Path, folder: Path) -> None:
+def compile_bytecode(root: Path, folder: Path, database_url: str | None = None) -> None:
     """Run the driver once, uncounted: the first process to import a changed module writes its bytecode, and
     that cost — counted in one of the two runs only — would otherwise skew the difference by ≈ 3 %."""
     env = {**os.environ, "WIZARD_INSTANCE_PATH": str(folder / "instance")}
-    subprocess.run([sys.executable, "-c", DRIVER, str(root), "1"], capture_output=True, env=env, cwd=root, check=True)
+    command = [sys.executable, "-c", DRIVER, str(root), "1", *([database_url] if database_url else [])]
+    subprocess.run(command, capture_output=True, env=env, cwd=root, check=True)
+
+
+@contextmanager
+def databases(postgresql: bool) -> Iterator[list[str | None]]:
+    """Three fresh databases (bytecode run, warm-up run, counted run): SQLite files, or PostgreSQL databases of
+    a throwaway cluster (each run creates its member: a database cannot be shared between two runs)."""
+    if not postgresql:
+        yield [None, None, None]
+        return
+    bindir = postgres_bindir()
+    if bindir is None:
+        raise SystemExit("PostgreSQL binaries not found (Debian package 'postgresql')")
+    with throwaway_cluster(bindir) as server:
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for number in range(3):
+                connection.execute(text(f"CREATE DATABASE counted_{number}"))
+        admin.dispose()
+        yield [server.rsplit("/", 1)[0] + f"/counted_{number}" for number in range(3)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--cycles", type=int, default=10, help="counted cycles of three GET + POST pairs")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to count (default: this one)")
+    parser.add_argument("--postgresql", action="store_true", help="on a throwaway PostgreSQL cluster, not SQLite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="counted-steps-") as folder:
-        compile_bytecode(args.root, Path(folder))
-        warm_only = count(args.root, WARM_UP_CYCLES, Path(folder))
-        with_cycles = count(args.root, WARM_UP_CYCLES + args.cycles, Path(folder))
+    with tempfile.TemporaryDirectory(prefix="counted-steps-") as folder, databases(args.postgresql) as urls:
+        compile_bytecode(args.root, Path(folder), urls[0])
+        warm_only = count(args.root, WARM_UP_CYCLES, Path(folder), urls[1])
+        with_cycles = count(args.root, WARM_UP_CYCLES + args.cycles, Path(folder), urls[2])
     pairs = per_pair(warm_only, with_cycles, args.cycles)
     print(f"{args.root}: {pairs / 1e6:.3f} million instructions per GET + POST pair ({args.cycles} cycles counted)")
 
