@@ -26,10 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-
-from bench._support import ROOT
-from tests.run_suite import postgres_bindir, throwaway_cluster
+from bench._support import ROOT, postgres_databases
 
 COLLECTED = re.compile(r"Collected : (\d+)")
 WARM_UP_CYCLES = 5
@@ -88,21 +85,13 @@ def compile_bytecode(root: Path, folder: Path, database_url: str | None = None) 
 
 @contextmanager
 def databases(postgresql: bool) -> Iterator[list[str | None]]:
-    """Three fresh databases (bytecode run, warm-up run, counted run): SQLite files, or PostgreSQL databases of
-    a throwaway cluster (each run creates its member: a database cannot be shared between two runs)."""
+    """Three fresh databases (bytecode run, warm-up run, counted run): SQLite files the driver makes, or
+    PostgreSQL databases of a throwaway cluster (each run creates its member: a database serves one run)."""
     if not postgresql:
         yield [None, None, None]
         return
-    bindir = postgres_bindir()
-    if bindir is None:
-        raise SystemExit("PostgreSQL binaries not found (Debian package 'postgresql')")
-    with throwaway_cluster(bindir) as server:
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            for number in range(3):
-                connection.execute(text(f"CREATE DATABASE counted_{number}"))
-        admin.dispose()
-        yield [server.rsplit("/", 1)[0] + f"/counted_{number}" for number in range(3)]
+    with postgres_databases([f"counted_{number}" for number in range(3)]) as urls:
+        yield list(urls.values())
 
 
 def main() -> None:

@@ -33,6 +33,23 @@ def database(url: str | None) -> Iterator[str]:
         yield server
 
 
+@contextmanager
+def postgres_databases(names: list[str]) -> Iterator[dict[str, str]]:
+    """A throwaway PostgreSQL cluster (as ``make test`` starts it) with one empty database per name: their URLs."""
+    bindir = postgres_bindir()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL binaries not found (Debian package 'postgresql')")
+    with throwaway_cluster(bindir) as server:
+        from sqlalchemy import create_engine, text  # noqa: PLC0415 - only the PostgreSQL runs need it
+
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        yield {name: server.rsplit("/", 1)[0] + f"/{name}" for name in names}
+
+
 def percentiles(samples: list[float]) -> dict[str, float]:
     """p50/p95/p99 in milliseconds."""
     if len(samples) < 2:

@@ -40,10 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from sqlalchemy import text
-
-from bench._support import ROOT, machine, postgres_version
-from tests.run_suite import free_port, postgres_bindir, throwaway_cluster
+from bench._support import ROOT, machine, postgres_databases, postgres_version
+from tests.run_suite import free_port, postgres_bindir
 
 SYSTEMS = ("product", "flask-wtf", "formtools")
 PASSWORD = "Mot-de-passe-2026!"  # noqa: S105 - the bench accounts' password
@@ -425,18 +423,9 @@ def databases(kind: str, folder: Path) -> Iterator[dict[str, str]]:
     if kind == "sqlite":
         yield {system: f"sqlite:///{folder / f'{system}.sqlite3'}" for system in SYSTEMS}
         return
-    bindir = postgres_bindir()
-    if bindir is None:
-        raise RuntimeError("PostgreSQL binaries not found (Debian package 'postgresql')")
-    with throwaway_cluster(bindir) as server:
-        from sqlalchemy import create_engine  # noqa: PLC0415
-
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            for system in SYSTEMS:
-                conn.execute(text(f'CREATE DATABASE "bench_{system.replace("-", "_")}"'))
-        admin.dispose()
-        yield {system: server.rsplit("/", 1)[0] + f"/bench_{system.replace('-', '_')}" for system in SYSTEMS}
+    names = {system: f"bench_{system.replace('-', '_')}" for system in SYSTEMS}
+    with postgres_databases(list(names.values())) as urls:
+        yield {system: urls[name] for system, name in names.items()}
 
 
 def prepare_product(url: str, users: int) -> None:
