@@ -2,7 +2,11 @@
 
 Same fields, choices and required-field rules as the product's « régime », « household » and « no_cover »
 pages; CSRF (Flask-WTF), one Jinja page per step, the wizard's id in Flask's signed session cookie, and
-ONE committed write per step (the step's answers as JSON in the wizard's row), then a redirect. No
+ONE committed write per step (the step's answers as JSON in the wizard's row, with the time it was saved),
+then a redirect. The time is what any wizard that lets people resume keeps, and it makes every submit a real
+write: without it, the benchmark's users sending the same answers cycle after cycle would make SQLite find
+each UPDATE's row identical to the stored one and write nothing — no page, no log frame, no fsync at commit
+(PostgreSQL writes a new row version either way). No
 login, audit trail, encryption, optimistic locking or branching engine: it is the floor the product is
 compared with. The database settings are the product's (SQLite WAL + synchronous=FULL, or PostgreSQL).
 
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask, abort, redirect, render_template, session, url_for
@@ -34,6 +38,7 @@ WIZARDS = Table(
     Column("regime", Text),
     Column("household", Text),
     Column("no_cover", Text),
+    Column("saved_at", Text),
 )
 
 YES_NO = [("yes", "Oui"), ("no", "Non")]
@@ -150,7 +155,8 @@ def create_app() -> Flask:
         if form.validate_on_submit():
             data = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
             with engine.begin() as conn:  # the step's one committed write
-                conn.execute(update(WIZARDS).where(WIZARDS.c.id == key).values({column: json.dumps(data, default=str)}))
+                values = {column: json.dumps(data, default=str), WIZARDS.c.saved_at: datetime.now(UTC).isoformat()}
+                conn.execute(update(WIZARDS).where(WIZARDS.c.id == key).values(values))
             return redirect(url_for("step", step_id=next_step) if next_step else url_for("done"))
         if form.is_submitted():
             return render_template("step.html", title=title, form=form, step_id=step_id), 422
